@@ -1,0 +1,253 @@
+package configs
+
+import (
+	"bytes"
+	"embed"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+//go:embed stcrecon.yaml postcode_zones.csv
+var defaults embed.FS
+
+// DefaultPath is where the command line looks for a config file when --config
+// is not given. When that file does not exist the embedded default is used.
+const DefaultPath = "configs/stcrecon.yaml"
+
+// Config is the whole of stcrecon's configuration.
+type Config struct {
+	DB            string `yaml:"db"`
+	MemoryLimit   string `yaml:"memory_limit"`
+	PostcodeZones string `yaml:"postcode_zones"`
+	Ingest        Ingest `yaml:"ingest"`
+	STC           STC    `yaml:"stc"`
+
+	// Zones is the postcode -> zone table, loaded from PostcodeZones (or the
+	// embedded default) and sorted by From.
+	Zones []PostcodeRange `yaml:"-"`
+}
+
+// Ingest tunes loading.
+type Ingest struct {
+	ProgressEveryRows int `yaml:"progress_every_rows"`
+}
+
+// STC holds the figures of the STC arithmetic (data contract section 2).
+// Decimal figures are kept as text so they reach DuckDB's DECIMAL exactly.
+type STC struct {
+	ZoneRatings       map[int]string `yaml:"zone_ratings"`
+	SmallScaleLimitKW string         `yaml:"small_scale_limit_kw"`
+	ClaimWindowMonths int            `yaml:"claim_window_months"`
+	Deeming           Deeming        `yaml:"deeming"`
+}
+
+// Deeming is the rule for deeming periods.
+type Deeming struct {
+	Choices []int           `yaml:"choices"`
+	Periods []DeemingPeriod `yaml:"periods"`
+}
+
+// DeemingPeriod gives the longest deeming period for installations in
+// [FromYear, ToYear]: MaxYears, or LastYear+1-year when LastYear is set.
+type DeemingPeriod struct {
+	FromYear int `yaml:"from_year"`
+	ToYear   int `yaml:"to_year"`
+	MaxYears int `yaml:"max_years"`
+	LastYear int `yaml:"last_year"`
+}
+
+// PostcodeRange maps postcodes From..To (inclusive, four-digit text) to a zone.
+type PostcodeRange struct {
+	From, To string
+	Zone     int
+}
+
+var decimalRE = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
+
+// Default returns the shipped configuration.
+func Default() (*Config, error) {
+	b, err := defaults.ReadFile("stcrecon.yaml")
+	if err != nil {
+		return nil, err
+	}
+	return parse(b, "stcrecon.yaml (built in)", "")
+}
+
+// Load reads the config file at path. If path is DefaultPath and no such file
+// exists, the embedded default is returned, so the binary works from any folder.
+func Load(path string) (*Config, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) && path == DefaultPath {
+		return Default()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return parse(b, path, filepath.Dir(path))
+}
+
+func parse(b []byte, name, dir string) (*Config, error) {
+	var c Config
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil {
+		return nil, fmt.Errorf("config %s: %w", name, err)
+	}
+	if err := c.validate(); err != nil {
+		return nil, fmt.Errorf("config %s: %w", name, err)
+	}
+	var zones io.Reader
+	zonesName := "postcode_zones.csv (built in)"
+	if c.PostcodeZones == "" {
+		zb, err := defaults.ReadFile("postcode_zones.csv")
+		if err != nil {
+			return nil, err
+		}
+		zones = bytes.NewReader(zb)
+	} else {
+		p := c.PostcodeZones
+		if !filepath.IsAbs(p) && dir != "" {
+			p = filepath.Join(dir, p)
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, fmt.Errorf("config %s: postcode_zones: %w", name, err)
+		}
+		defer f.Close()
+		zones, zonesName = f, p
+	}
+	z, err := ReadPostcodeZones(zones, zonesName)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", name, err)
+	}
+	c.Zones = z
+	return &c, nil
+}
+
+func (c *Config) validate() error {
+	if c.DB == "" {
+		c.DB = "var/stcrecon.duckdb"
+	}
+	if c.Ingest.ProgressEveryRows <= 0 {
+		c.Ingest.ProgressEveryRows = 250000
+	}
+	s := &c.STC
+	if len(s.ZoneRatings) == 0 {
+		return errors.New("stc.zone_ratings: none given")
+	}
+	for z, r := range s.ZoneRatings {
+		if !decimalRE.MatchString(r) {
+			return fmt.Errorf("stc.zone_ratings.%d: %q is not a decimal number", z, r)
+		}
+	}
+	if !decimalRE.MatchString(s.SmallScaleLimitKW) {
+		return fmt.Errorf("stc.small_scale_limit_kw: %q is not a decimal number", s.SmallScaleLimitKW)
+	}
+	if s.ClaimWindowMonths <= 0 {
+		return fmt.Errorf("stc.claim_window_months: %d must be positive", s.ClaimWindowMonths)
+	}
+	if len(s.Deeming.Periods) == 0 {
+		return errors.New("stc.deeming.periods: none given")
+	}
+	for i, p := range s.Deeming.Periods {
+		if p.FromYear > p.ToYear {
+			return fmt.Errorf("stc.deeming.periods[%d]: from_year %d after to_year %d", i, p.FromYear, p.ToYear)
+		}
+		if (p.MaxYears > 0) == (p.LastYear > 0) {
+			return fmt.Errorf("stc.deeming.periods[%d]: give exactly one of max_years and last_year", i)
+		}
+	}
+	return nil
+}
+
+// ReadPostcodeZones reads a postcode_from,postcode_to,zone table. Ranges may
+// leave gaps (claim.unknown_postcode fires there) but must not overlap.
+func ReadPostcodeZones(r io.Reader, name string) ([]PostcodeRange, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = 3
+	head, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if strings.Join(head, ",") != "postcode_from,postcode_to,zone" {
+		return nil, fmt.Errorf("%s:1: header must be postcode_from,postcode_to,zone", name)
+	}
+	pc := regexp.MustCompile(`^[0-9]{4}$`)
+	var out []PostcodeRange
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		line, _ := cr.FieldPos(0)
+		zone, zerr := strconv.Atoi(rec[2])
+		switch {
+		case !pc.MatchString(rec[0]) || !pc.MatchString(rec[1]):
+			return nil, fmt.Errorf("%s:%d: postcodes must be four digits", name, line)
+		case rec[0] > rec[1]:
+			return nil, fmt.Errorf("%s:%d: postcode_from after postcode_to", name, line)
+		case zerr != nil || zone < 1:
+			return nil, fmt.Errorf("%s:%d:3: bad zone %q", name, line, rec[2])
+		}
+		out = append(out, PostcodeRange{From: rec[0], To: rec[1], Zone: zone})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].From < out[j].From })
+	for i := 1; i < len(out); i++ {
+		if out[i].From <= out[i-1].To {
+			return nil, fmt.Errorf("%s: ranges %s-%s and %s-%s overlap", name, out[i-1].From, out[i-1].To, out[i].From, out[i].To)
+		}
+	}
+	return out, nil
+}
+
+// ZoneOf returns the zone of a four-digit postcode, and false when no range holds it.
+func (c *Config) ZoneOf(postcode string) (int, bool) {
+	i := sort.Search(len(c.Zones), func(i int) bool { return c.Zones[i].To >= postcode })
+	if i < len(c.Zones) && c.Zones[i].From <= postcode {
+		return c.Zones[i].Zone, true
+	}
+	return 0, false
+}
+
+// MaxDeemingYears is the longest deeming period for a system installed in year;
+// 0 when no period covers the year.
+func (s STC) MaxDeemingYears(year int) int {
+	for _, p := range s.Deeming.Periods {
+		if year >= p.FromYear && year <= p.ToYear {
+			if p.LastYear > 0 {
+				return p.LastYear + 1 - year
+			}
+			return p.MaxYears
+		}
+	}
+	return 0
+}
+
+// AllowedDeemingYears lists the deeming periods a claim installed in year may
+// choose: the configured choices and the maximum, never above the maximum.
+func (s STC) AllowedDeemingYears(year int) []int {
+	max := s.MaxDeemingYears(year)
+	var out []int
+	for _, c := range s.Deeming.Choices {
+		if c > 0 && c < max {
+			out = append(out, c)
+		}
+	}
+	if max > 0 {
+		out = append(out, max)
+	}
+	return out
+}

@@ -1,0 +1,438 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	queries "stcrecon/sql"
+)
+
+// Reject is a row quarantined at ingest, or (Line 0) a whole file.
+type Reject struct {
+	File   string
+	Line   int64
+	Col    int // 1-based position in the header; 0 when unknown
+	Column string
+	Value  string
+	Reason string
+}
+
+func (r Reject) String() string {
+	loc := r.File
+	if r.Line > 0 {
+		loc += fmt.Sprintf(":%d", r.Line)
+		if r.Col > 0 {
+			loc += fmt.Sprintf(":%d", r.Col)
+		}
+	}
+	msg := r.Reason
+	if r.Column != "" {
+		msg = r.Column + ": " + msg
+	}
+	if r.Value != "" {
+		msg += fmt.Sprintf(" (value %q)", r.Value)
+	}
+	return loc + ": " + msg
+}
+
+// FileError rejects a whole file. It prints as file:line:col: message.
+type FileError struct {
+	File string
+	Line int64
+	Col  int
+	Msg  string
+}
+
+func (e *FileError) Error() string {
+	r := Reject{File: e.File, Line: e.Line, Col: e.Col, Reason: e.Msg}
+	return r.String()
+}
+
+// FileStatus is what ingest did with one file.
+type FileStatus string
+
+// What can become of a file.
+const (
+	Loaded   FileStatus = "loaded"
+	Skipped  FileStatus = "skipped"  // same content loaded before
+	Rejected FileStatus = "rejected" // nothing loaded
+)
+
+// FileResult reports one file.
+type FileResult struct {
+	Path     string
+	Kind     Kind
+	Status   FileStatus
+	SHA256   string
+	Rows     int64    // rows loaded
+	Rejects  []Reject // rows quarantined (at most MaxListedRejects listed)
+	Rejected int64    // rows quarantined in all
+	Err      error    // why the file was rejected whole, or which earlier file it repeats
+}
+
+// MaxListedRejects bounds the rejects a FileResult carries; all of them are in the store.
+const MaxListedRejects = 100
+
+// Ingester loads files into the store.
+type Ingester struct {
+	Store *Store
+	Log   *slog.Logger
+	// Now gives the ingest time (the default uploaded_at); time.Now if nil.
+	Now func() time.Time
+	// ProgressEvery is how many rows of a large file pass between progress lines.
+	ProgressEvery int
+	// afterStage, if set, runs inside the file's transaction between loading its
+	// rows and recording it: tests use it to fail a file half way.
+	afterLoad func(ctx context.Context, tx *sql.Tx) error
+}
+
+// Ingest loads the files named, and every recognised file in the folders
+// named, folder files in name (byte) order. A file that fails is reported in its
+// FileResult and does not stop the others; the error is for failures of the
+// program or the store, after which nothing more is tried.
+func (in *Ingester) Ingest(ctx context.Context, paths []string) ([]FileResult, error) {
+	files, err := expand(paths)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := in.Store.DB.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	defer conn.Close()
+	var out []FileResult
+	for _, path := range files {
+		if err := ctx.Err(); err != nil {
+			return out, err
+		}
+		res, err := in.ingestFile(ctx, conn, path)
+		if err != nil {
+			return out, fmt.Errorf("ingest %s: %w", path, err)
+		}
+		in.logResult(res)
+		out = append(out, res)
+	}
+	return out, nil
+}
+
+// expand turns folders into their recognised files, sorted by name.
+func expand(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			// reported per file, so the other files still load
+			out = append(out, p)
+			continue
+		}
+		if !st.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		entries, err := os.ReadDir(p)
+		if err != nil {
+			return nil, fmt.Errorf("ingest %s: %w", p, err)
+		}
+		var names []string
+		for _, e := range entries {
+			if _, ok := KindOf(e.Name()); ok && !e.IsDir() && formatOf(e.Name()) != "" {
+				names = append(names, e.Name())
+			}
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			out = append(out, filepath.Join(p, n))
+		}
+	}
+	return out, nil
+}
+
+func formatOf(name string) string {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".csv":
+		return "csv"
+	case ".xlsx":
+		return "xlsx"
+	}
+	return ""
+}
+
+func (in *Ingester) now() time.Time {
+	if in.Now != nil {
+		return in.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+func (in *Ingester) log() *slog.Logger {
+	if in.Log != nil {
+		return in.Log
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}
+
+// ingestFile loads one file in one transaction, or rejects it whole. The
+// returned error is kept for failures of the store itself.
+func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string) (FileResult, error) {
+	name := filepath.Base(path)
+	res := FileResult{Path: path}
+	kind, ok := KindOf(name)
+	res.Kind = kind
+	format := formatOf(name)
+	size, sum, err := hashFile(path)
+	res.SHA256 = sum
+	reject := func(e error) (FileResult, error) {
+		var fe *FileError
+		if !errors.As(e, &fe) {
+			fe = &FileError{Msg: e.Error()}
+		}
+		fe.File = name
+		res.Status, res.Err = Rejected, fe
+		return res, in.recordRejectedFile(ctx, conn, path, kind, format, sum, size, fe)
+	}
+	switch {
+	case err != nil:
+		return reject(&FileError{Msg: "cannot read the file: " + unwrapPath(err)})
+	case !ok:
+		return reject(&FileError{Msg: "unknown kind: the name must start with one of " + kindList()})
+	case format == "":
+		return reject(&FileError{Msg: "not a CSV or XLSX file (the name must end in .csv or .xlsx)"})
+	case size == 0:
+		return reject(&FileError{Msg: "the file is empty: no header row"})
+	}
+	var prev string
+	var prevAt time.Time
+	err = conn.QueryRowContext(ctx, `SELECT name, ingested_at FROM files WHERE sha256 = ? AND status = 'loaded' LIMIT 1`, sum).Scan(&prev, &prevAt)
+	if err == nil {
+		res.Status = Skipped
+		res.Err = fmt.Errorf("same content as %s, loaded %s UTC: nothing to do", prev, prevAt.Format(time.DateTime))
+		return res, nil
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return res, err
+	}
+
+	start := time.Now()
+	var layout Layout
+	var bad []Reject
+	switch format {
+	case "csv":
+		scan, err := scanCSV(path)
+		if err != nil {
+			return reject(err)
+		}
+		if layout, err = ResolveHeader(kind, scan.header); err != nil {
+			return reject(headerError(err))
+		}
+		if scan.records >= int64(in.ProgressEvery) && in.ProgressEvery > 0 {
+			in.log().Info("ingest: reading", "file", name, "rows", scan.records)
+		}
+		if err := stageCSV(ctx, conn, path, scan, layout); err != nil {
+			return reject(err)
+		}
+		bad = scan.bad
+	case "xlsx":
+		if layout, err = in.stageXLSX(ctx, conn, path); err != nil {
+			return reject(err)
+		}
+	}
+	for i := range bad {
+		bad[i].File = name
+	}
+	if err := in.load(ctx, conn, path, kind, format, sum, size, layout, bad, &res); err != nil {
+		var fe *FileError
+		if errors.As(err, &fe) {
+			return reject(err)
+		}
+		return res, err
+	}
+	if res.Rows >= int64(in.ProgressEvery) && in.ProgressEvery > 0 {
+		in.log().Info("ingest: loaded", "file", name, "rows", res.Rows, "seconds", time.Since(start).Seconds())
+	}
+	return res, nil
+}
+
+// load validates the staged rows with load/<kind>.sql and writes the good rows,
+// the rejects and the file's record in one transaction.
+func (in *Ingester) load(ctx context.Context, conn *sql.Conn, path string, kind Kind, format, sum string, size int64,
+	layout Layout, bad []Reject, res *FileResult) error {
+	name := filepath.Base(path)
+	if err := stageColumns(ctx, conn, layout); err != nil {
+		return err
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var fileID int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO files (name, path, kind, format, sha256, size_bytes, status, ingested_at)
+		VALUES (?, ?, ?, ?, ?, ?, 'loaded', ?) RETURNING file_id`,
+		name, path, string(kind), format, sum, size, in.now()).Scan(&fileID); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stage_file AS SELECT ?::BIGINT AS file_id, ?::TIMESTAMP AS ingested_at`,
+		fileID, in.now()); err != nil {
+		return err
+	}
+	for _, r := range bad {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO rejects VALUES (?, ?, NULL, NULL, ?)`, fileID, r.Line, r.Reason); err != nil {
+			return err
+		}
+	}
+	text := queries.MustGet("load/" + string(kind) + ".sql")
+	stmts := queries.Statements(text)
+	// The first statement checks the rows; rejects are written before the loads.
+	stmts = append(stmts[:1], append(queries.Statements(queries.MustGet("load/rejects.sql")), stmts[1:]...)...)
+	for _, stmt := range stmts {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("sql/load/%s.sql: %w", kind, err)
+		}
+	}
+	if in.afterLoad != nil {
+		if err := in.afterLoad(ctx, tx); err != nil {
+			return err
+		}
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE len(problems) = 0), count(*) FILTER (WHERE len(problems) > 0) FROM checked`).
+		Scan(&res.Rows, &res.Rejected); err != nil {
+		return err
+	}
+	res.Rejected += int64(len(bad))
+	if _, err := tx.ExecContext(ctx, `UPDATE files SET rows_loaded = ?, rows_rejected = ? WHERE file_id = ?`, res.Rows, res.Rejected, fileID); err != nil {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT r.line, coalesce(c.position, 0), coalesce(r.column_name, ''), coalesce(r.value, ''), r.reason
+		FROM rejects r LEFT JOIN stage_columns c ON c.header = r.column_name
+		WHERE r.file_id = ? ORDER BY r.line, c.position LIMIT ?`, fileID, MaxListedRejects)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		r := Reject{File: name}
+		if err := rows.Scan(&r.Line, &r.Col, &r.Column, &r.Value, &r.Reason); err != nil {
+			rows.Close()
+			return err
+		}
+		res.Rejects = append(res.Rejects, r)
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	res.Status = Loaded
+	for _, t := range []string{"stage", "checked", "stage_file", "stage_shifts"} {
+		if _, err := conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// stageColumns records which header cell holds which column, so rejects name
+// the column as the file writes it.
+func stageColumns(ctx context.Context, conn *sql.Conn, l Layout) error {
+	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stage_columns (name VARCHAR, header VARCHAR, position INTEGER)`); err != nil {
+		return err
+	}
+	for i, c := range l.Columns {
+		if l.Pos[i] < 0 {
+			continue
+		}
+		if _, err := conn.ExecContext(ctx, `INSERT INTO stage_columns VALUES (?, ?, ?)`, c.Name, l.Header[l.Pos[i]], l.Pos[i]+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recordRejectedFile notes a file rejected whole, so it shows in rejects.csv.
+func (in *Ingester) recordRejectedFile(ctx context.Context, conn *sql.Conn, path string, kind Kind, format, sum string, size int64, fe *FileError) error {
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var k, f any
+	if kind != "" {
+		k = string(kind)
+	}
+	if format != "" {
+		f = format
+	}
+	var fileID int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO files (name, path, kind, format, sha256, size_bytes, status, error, ingested_at)
+		VALUES (?, ?, ?, ?, ?, ?, 'rejected', ?, ?) RETURNING file_id`,
+		filepath.Base(path), path, k, f, sum, size, fe.Msg, in.now()).Scan(&fileID); err != nil {
+		return err
+	}
+	var line any
+	if fe.Line > 0 {
+		line = fe.Line
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO rejects VALUES (?, ?, NULL, NULL, ?)`, fileID, line, "file rejected: "+fe.Msg); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func headerError(err error) error {
+	var he *HeaderError
+	if errors.As(err, &he) {
+		return &FileError{Line: 1, Col: he.Col, Msg: he.Msg}
+	}
+	return err
+}
+
+func hashFile(path string) (int64, string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return 0, "", err
+	}
+	return n, hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func unwrapPath(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func kindList() string {
+	var s []string
+	for _, k := range Kinds {
+		s = append(s, string(k))
+	}
+	return strings.Join(s, ", ")
+}
+
+func (in *Ingester) logResult(r FileResult) {
+	switch r.Status {
+	case Loaded:
+		in.log().Info("ingest: file loaded", "file", filepath.Base(r.Path), "kind", r.Kind, "rows", r.Rows, "rejected", r.Rejected)
+	case Skipped:
+		in.log().Info("ingest: file skipped", "file", filepath.Base(r.Path), "why", r.Err)
+	case Rejected:
+		in.log().Warn("ingest: file rejected", "file", filepath.Base(r.Path), "error", r.Err)
+	}
+}

@@ -1,0 +1,276 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"unicode/utf8"
+)
+
+// csvScan is what one pass over a CSV file's bytes learns before DuckDB reads
+// it: the header, and where each record starts, so that a reject can name the
+// line a person sees in an editor even when a quoted cell spans lines (DuckDB
+// 1.1 reports no line numbers for rows it reads).
+type csvScan struct {
+	header []string
+	// records counts the data records (blank lines are not records).
+	records int64
+	// bad lists the records DuckDB will not read (wrong number of fields, bad
+	// quoting), with their lines; they are rejects.
+	bad []Reject
+	// shifts maps the k-th record DuckDB reads (0-based) to its line:
+	// line = k + 2 + delta of the last shift with from <= k.
+	shifts []lineShift
+}
+
+type lineShift struct{ from, delta int64 }
+
+var bom = []byte{0xEF, 0xBB, 0xBF}
+
+// scanCSV reads the file once: it checks UTF-8, parses the header and records
+// where every record starts and how many fields it has, following RFC 4180.
+// It is a byte loop, not a row loop: DuckDB still parses and loads the rows.
+func scanCSV(path string) (*csvScan, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	head := make([]byte, 3)
+	n, _ := io.ReadFull(f, head)
+	if n < 3 || !bytes.Equal(head, bom) {
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return nil, err
+		}
+	}
+	s := &csvScan{}
+	p := recordParser{line: 1, recLine: 1}
+	buf := make([]byte, 1<<20)
+	var carry []byte
+	for {
+		n, err := f.Read(buf)
+		chunk := buf[:n]
+		if n > 0 {
+			// UTF-8: check the chunk up to its last complete rune; carry the rest.
+			data := append(carry, chunk...)
+			cut := len(data)
+			for i := 1; i <= 3 && i <= len(data); i++ {
+				if utf8.RuneStart(data[len(data)-i]) {
+					if !utf8.FullRune(data[len(data)-i:]) {
+						cut = len(data) - i
+					}
+					break
+				}
+			}
+			if !utf8.Valid(data[:cut]) {
+				bad := firstInvalidUTF8(data[:cut])
+				line := p.line + int64(bytes.Count(data[:bad], []byte{'\n'}))
+				return nil, &FileError{Line: line, Msg: "not UTF-8 text (save the file as CSV UTF-8)"}
+			}
+			carry = append(carry[:0], data[cut:]...)
+			p.feed(chunk, s)
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if len(carry) > 0 {
+		return nil, &FileError{Line: p.line, Msg: "not UTF-8 text (the file ends inside a character)"}
+	}
+	if p.state == inQuoted {
+		return nil, &FileError{Line: p.recLine, Msg: "a quoted cell opened here is never closed"}
+	}
+	p.endRecord(s)
+	if s.header == nil {
+		return nil, &FileError{Msg: "the file is empty: no header row"}
+	}
+	return s, nil
+}
+
+func firstInvalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
+}
+
+type parseState int
+
+const (
+	fieldStart parseState = iota
+	inUnquoted
+	inQuoted
+	quoteInQuoted // saw '"' inside a quoted field: an escape or the closing quote
+)
+
+// recordParser is an RFC 4180 state machine fed with chunks of bytes.
+type recordParser struct {
+	state      parseState
+	line       int64 // current physical line, 1-based
+	recLine    int64 // line the current record started on
+	fields     int
+	empty      bool // the current record has no bytes yet (a blank line so far)
+	badQuote   bool
+	headerBuf  []byte
+	haveHeader bool
+	goodSeen   int64 // records DuckDB will read so far
+	delta      int64 // current line - (goodSeen + 2)
+	started    bool
+}
+
+func (p *recordParser) feed(chunk []byte, s *csvScan) {
+	if !p.started {
+		p.started, p.empty = true, true
+	}
+	for _, c := range chunk {
+		if !p.haveHeader {
+			p.headerBuf = append(p.headerBuf, c)
+		}
+		switch p.state {
+		case inQuoted:
+			if c == '"' {
+				p.state = quoteInQuoted
+			} else if c == '\n' {
+				p.line++
+			}
+			continue
+		case quoteInQuoted:
+			if c == '"' {
+				p.state = inQuoted
+				continue
+			}
+			p.state = inUnquoted
+			if c != ',' && c != '\n' && c != '\r' {
+				p.badQuote = true
+			}
+		}
+		switch c {
+		case '\n':
+			p.line++
+			p.endRecord(s)
+			p.recLine, p.empty, p.fields, p.state = p.line, true, 0, fieldStart
+		case '\r':
+			// part of a CRLF line end; DuckDB ignores it too
+		case ',':
+			p.empty = false
+			p.fields++
+			p.state = fieldStart
+		case '"':
+			p.empty = false
+			if p.state == fieldStart {
+				p.state = inQuoted
+			} else {
+				p.badQuote = true
+			}
+		default:
+			p.empty = false
+			if p.state == fieldStart {
+				p.state = inUnquoted
+			}
+		}
+	}
+}
+
+// endRecord closes the record that started at p.recLine.
+func (p *recordParser) endRecord(s *csvScan) {
+	if p.empty {
+		return // blank line: neither DuckDB nor we count it
+	}
+	fields := p.fields + 1
+	if !p.haveHeader {
+		p.haveHeader = true
+		r := csv.NewReader(bytes.NewReader(p.headerBuf))
+		r.LazyQuotes = true
+		rec, err := r.Read()
+		if err == nil {
+			s.header = rec
+		} else {
+			s.header = strings.Split(strings.TrimRight(string(p.headerBuf), "\r\n"), ",")
+		}
+		p.headerBuf = nil
+		return
+	}
+	s.records++
+	switch {
+	case p.badQuote:
+		s.bad = append(s.bad, Reject{Line: p.recLine, Reason: "bad quoting: a quote inside an unquoted cell, or text after a closing quote"})
+	case fields != len(s.header):
+		s.bad = append(s.bad, Reject{Line: p.recLine, Reason: fmt.Sprintf("row has %d cells; the header has %d", fields, len(s.header))})
+	default:
+		if d := p.recLine - (p.goodSeen + 2); d != p.delta {
+			s.shifts = append(s.shifts, lineShift{from: p.goodSeen, delta: d})
+			p.delta = d
+		}
+		p.goodSeen++
+	}
+	p.badQuote = false
+}
+
+// stageCSV loads the file into the temp table stage through DuckDB's read_csv,
+// every column read as VARCHAR, and gives each row the line it starts on.
+func stageCSV(ctx context.Context, conn *sql.Conn, path string, scan *csvScan, l Layout) error {
+	var cols strings.Builder
+	for i := range scan.header {
+		if i > 0 {
+			cols.WriteString(", ")
+		}
+		fmt.Fprintf(&cols, "'c%d': 'VARCHAR'", i)
+	}
+	read := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE stage_raw AS
+		SELECT * FROM read_csv(%s, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
+			columns = {%s}, store_rejects = true,
+			rejects_table = 'stage_csv_errors', rejects_scan = 'stage_csv_scans')`,
+		quoteLiteral(path), cols.String())
+	if _, err := conn.ExecContext(ctx, read); err != nil {
+		return fmt.Errorf("read_csv: %w", err)
+	}
+	var got int64
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM stage_raw").Scan(&got); err != nil {
+		return err
+	}
+	if want := scan.records - int64(len(scan.bad)); got != want {
+		return &FileError{Msg: fmt.Sprintf("DuckDB read %d rows where %d well-formed rows were found; the file's quoting is not RFC 4180", got, want)}
+	}
+	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stage_shifts (k BIGINT, delta BIGINT)`); err != nil {
+		return err
+	}
+	shifts := append([]lineShift{{0, 0}}, scan.shifts...)
+	for _, sh := range shifts {
+		if _, err := conn.ExecContext(ctx, `INSERT INTO stage_shifts VALUES (?, ?)`, sh.from, sh.delta); err != nil {
+			return err
+		}
+	}
+	var sel strings.Builder
+	for i, c := range l.Columns {
+		if l.Pos[i] >= 0 {
+			fmt.Fprintf(&sel, ", r.c%d AS %s", l.Pos[i], c.Name)
+		} else {
+			fmt.Fprintf(&sel, ", NULL::VARCHAR AS %s", c.Name)
+		}
+	}
+	stage := `CREATE OR REPLACE TEMP TABLE stage AS
+		SELECT r.rowid + 2 + s.delta AS line` + sel.String() + `
+		FROM stage_raw r ASOF JOIN stage_shifts s ON r.rowid >= s.k
+		ORDER BY line`
+	if _, err := conn.ExecContext(ctx, stage); err != nil {
+		return fmt.Errorf("stage: %w", err)
+	}
+	for _, t := range []string{"stage_raw", "stage_csv_errors", "stage_csv_scans"} {
+		if _, err := conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+t); err != nil {
+			return err
+		}
+	}
+	return nil
+}

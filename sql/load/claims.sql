@@ -1,0 +1,98 @@
+-- name: CheckClaims
+-- A claim row is typed and checked; its serial lists are split here, once.
+CREATE OR REPLACE TEMP TABLE checked AS
+WITH typed AS (
+    SELECT *,
+        cell(claim_id) AS id,
+        min(line) OVER (PARTITION BY cell(claim_id)) AS first_line,
+        split_serials(panel_serials) AS panel_list,
+        split_serials(inverter_serials) AS inverter_list,
+        try_cast(cell(rated_output_kw) AS DECIMAL(12, 3)) AS kw,
+        try_cast(cell(panel_count) AS INTEGER) AS n_panels,
+        try_cast(cell(deeming_years) AS INTEGER) AS years,
+        try_cast(cell(stcs_claimed) AS INTEGER) AS stcs
+    FROM stage
+)
+SELECT line,
+    id AS claim_id,
+    parse_date(submitted_on) AS submitted_on,
+    parse_date(installed_on) AS installed_on,
+    lpad(cell(postcode), 4, '0') AS postcode,
+    kw AS rated_output_kw,
+    n_panels AS panel_count,
+    cell(panel_brand) AS panel_brand,
+    cell(panel_model) AS panel_model,
+    cell(inverter_manufacturer) AS inverter_manufacturer,
+    cell(inverter_series) AS inverter_series,
+    cell(inverter_model) AS inverter_model,
+    years AS deeming_years,
+    stcs AS stcs_claimed,
+    cell(installer_id) AS installer_id,
+    panel_serials, inverter_serials, panel_list, inverter_list,
+    list_filter([
+        required('claim_id', claim_id),
+        CASE WHEN id IS NOT NULL AND line > first_line
+            THEN problem('claim_id', claim_id, 'claim_id already used on line ' || first_line || ' of this file') END,
+        required('submitted_on', submitted_on),
+        bad_date('submitted_on', submitted_on),
+        required('installed_on', installed_on),
+        bad_date('installed_on', installed_on),
+        required('postcode', postcode),
+        CASE WHEN NOT regexp_full_match(cell(postcode), '[0-9]{3,4}')
+            THEN problem('postcode', postcode, 'postcode must be 4 digits') END,
+        required('rated_output_kw', rated_output_kw),
+        CASE WHEN cell(rated_output_kw) IS NOT NULL AND (kw IS NULL OR kw <= 0)
+            THEN problem('rated_output_kw', rated_output_kw, 'must be a number greater than 0') END,
+        required('panel_count', panel_count),
+        CASE WHEN cell(panel_count) IS NOT NULL AND (n_panels IS NULL OR n_panels <= 0)
+            THEN problem('panel_count', panel_count, 'must be a whole number greater than 0') END,
+        required('panel_brand', panel_brand),
+        required('panel_model', panel_model),
+        required('inverter_manufacturer', inverter_manufacturer),
+        required('inverter_model', inverter_model),
+        required('deeming_years', deeming_years),
+        CASE WHEN cell(deeming_years) IS NOT NULL AND years IS NULL
+            THEN problem('deeming_years', deeming_years, 'must be a whole number of years') END,
+        required('stcs_claimed', stcs_claimed),
+        CASE WHEN cell(stcs_claimed) IS NOT NULL AND (stcs IS NULL OR stcs < 0)
+            THEN problem('stcs_claimed', stcs_claimed, 'must be a whole number, 0 or more') END,
+        CASE WHEN len(panel_list) = 0 THEN problem('panel_serials', panel_serials, 'no panel serial listed') END,
+        CASE WHEN len(list_filter(panel_list, s -> is_sci_notation(s))) > 0
+            THEN problem('panel_serials', panel_serials,
+                'a serial is in scientific notation, as a spreadsheet writes a long number; its digits are lost: export the column as text') END,
+        CASE WHEN len(inverter_list) = 0 THEN problem('inverter_serials', inverter_serials, 'no inverter serial listed') END,
+        CASE WHEN len(list_filter(inverter_list, s -> is_sci_notation(s))) > 0
+            THEN problem('inverter_serials', inverter_serials,
+                'a serial is in scientific notation, as a spreadsheet writes a long number; its digits are lost: export the column as text') END
+    ], p -> p IS NOT NULL) AS problems
+FROM typed;
+
+-- name: LoadClaims
+INSERT INTO claims
+SELECT f.file_id, line, claim_id, submitted_on, installed_on, postcode,
+    rated_output_kw, panel_count,
+    panel_brand, norm_name(panel_brand),
+    panel_model, norm_name(panel_model),
+    inverter_manufacturer, norm_name(inverter_manufacturer),
+    inverter_series, norm_name(inverter_series),
+    inverter_model, norm_name(inverter_model),
+    deeming_years, stcs_claimed, installer_id,
+    panel_serials, inverter_serials
+FROM checked CROSS JOIN stage_file f
+WHERE len(problems) = 0
+ORDER BY line;
+
+-- name: LoadClaimSerials
+-- One row per listed serial, in list order.
+INSERT INTO claim_serials
+SELECT file_id, claim_id, component, position, serial_number, norm_serial(serial_number)
+FROM (
+    SELECT f.file_id, claim_id, 'panel' AS component,
+        unnest(range(1, len(panel_list) + 1)) AS position, unnest(panel_list) AS serial_number
+    FROM checked CROSS JOIN stage_file f WHERE len(problems) = 0
+    UNION ALL
+    SELECT f.file_id, claim_id, 'inverter',
+        unnest(range(1, len(inverter_list) + 1)), unnest(inverter_list)
+    FROM checked CROSS JOIN stage_file f WHERE len(problems) = 0
+)
+ORDER BY claim_id, component, position;

@@ -232,9 +232,9 @@ func TestIngestClaimValidation(t *testing.T) {
 	st := MustOpenStore(t)
 	p := writeFile(t, t.TempDir(), "claims_v.csv", claimsHeader+
 		"PVD1,2025-03-20,2025-03-01,870,1.2,3,Jinko,JKM400,Fronius,,Primo,6,9,,A1;A2;A3,I1\n"+ // 2: 870 -> 0870
-			"PVD2,2025-03-20,2025-03-01,2000,1.2,3,Jinko,JKM400,Fronius,,Primo,6,9,,1.23457E+11;A5,I2\n"+ // 3
-			"PVD1,2025-03-20,2025-03-01,2000,1.2,3,Jinko,JKM400,Fronius,,Primo,6,9,,C1,I3\n"+ // 4: id used on line 2
-			"PVD4,2025-03-20,2025-03-01,20000,abc,0,Jinko,JKM400,Fronius,,Primo,six,-1,,;,I4\n") // 5
+		"PVD2,2025-03-20,2025-03-01,2000,1.2,3,Jinko,JKM400,Fronius,,Primo,6,9,,1.23457E+11;A5,I2\n"+ // 3
+		"PVD1,2025-03-20,2025-03-01,2000,1.2,3,Jinko,JKM400,Fronius,,Primo,6,9,,C1,I3\n"+ // 4: id used on line 2
+		"PVD4,2025-03-20,2025-03-01,20000,abc,0,Jinko,JKM400,Fronius,,Primo,six,-1,,;,I4\n") // 5
 	r := only(t, ingest(t, st, p))
 	if r.Rows != 1 || r.Rejected != 3 {
 		t.Fatalf("loaded %d rejected %d", r.Rows, r.Rejected)

@@ -41,7 +41,7 @@ type command struct {
 
 var commands = map[string]command{
 	"ingest": {runIngest},
-	// "audit":  {runAudit},
+	"audit":  {runAudit},
 	// "stc":    {runSTC},
 	// "gen":    {runGen},
 }

@@ -55,3 +55,7 @@ CREATE MACRO bad_date(col, val) AS
 CREATE MACRO bad_number(col, val) AS
     CASE WHEN cell(val) IS NOT NULL AND try_cast(cell(val) AS DECIMAL(18, 3)) IS NULL THEN problem(col, val,
         'not a number') END;
+
+-- STCs = floor(rated output kW × zone rating × deeming years), exactly: every
+-- operand is DECIMAL or INTEGER, so 100 kW × 1.382 × 5 is 691, never 690.99….
+CREATE MACRO stc_count(kw, rating, years) AS floor(kw * rating * years)::INTEGER;

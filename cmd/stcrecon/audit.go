@@ -1,0 +1,54 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"stcrecon/pipeline"
+	"stcrecon/reports"
+)
+
+func runAudit(ctx context.Context, e *env, args []string) int {
+	fs, sf := newFlags("audit", e)
+	out := fs.String("out", "", "folder for findings.csv, claims.csv, rejects.csv and audit.xlsx (required)")
+	all := fs.Bool("all", false, "audit every current claim, not only those not yet audited; rejects of every file")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	if *out == "" || fs.NArg() > 0 {
+		fmt.Fprintln(e.stderr, "usage: stcrecon audit --out DIR [--all]")
+		return exitUsage
+	}
+	cfg, st, err := sf.open(ctx, e)
+	if err != nil {
+		return fail(e, err)
+	}
+	defer st.Close()
+	a := &pipeline.Auditor{Store: st, Config: cfg, Log: e.log}
+	run, err := a.Run(ctx, *all)
+	if err != nil {
+		return fail(e, err)
+	}
+	files, err := reports.WriteAudit(ctx, st.DB, run, *all, *out)
+	if err != nil {
+		return fail(e, err)
+	}
+	printAuditSummary(e, run, files)
+	if err := st.Close(); err != nil {
+		return fail(e, err)
+	}
+	return exitOK
+}
+
+func printAuditSummary(e *env, run *pipeline.AuditRun, files reports.AuditFiles) {
+	w := e.stdout
+	fmt.Fprintf(w, "audit run %d (%s): %d claims audited in %.1fs\n", run.ID, run.Scope, run.Claims,
+		run.FinishedAt.Sub(run.StartedAt).Seconds())
+	fmt.Fprintf(w, "  pass %d, review %d, fail %d\n", run.Passed, run.Review, run.Failed)
+	fmt.Fprintf(w, "  STCs claimed %d, at risk %d\n", run.StcsClaimed, run.StcsAtRisk)
+	fmt.Fprintf(w, "  findings %d\n", run.Findings)
+	for _, r := range run.Rules() {
+		fmt.Fprintf(w, "    %-30s %8d\n", r, run.ByRule[r])
+	}
+	fmt.Fprintf(w, "output: %s\n", files.Dir)
+}

@@ -1,0 +1,254 @@
+package reports
+
+import (
+	"context"
+	"database/sql"
+	"encoding/csv"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/xuri/excelize/v2"
+
+	"stcrecon/pipeline"
+)
+
+// xlsxMaxRows is the most rows a sheet holds; larger tables are left to the CSV files.
+const xlsxMaxRows = 1_048_576
+
+// table is one output table: its header and the query that yields its rows in order.
+type table struct {
+	file   string
+	sheet  string
+	header []string
+	query  string
+	args   []any
+}
+
+func auditTables(run *pipeline.AuditRun, allRejects bool) []table {
+	since := run.PrevFileID
+	if allRejects {
+		since = 0
+	}
+	return []table{
+		{"findings.csv", "Findings", []string{"claim_id", "component", "serial_number", "rule", "severity", "detail"},
+			`SELECT claim_id, component, serial_number, rule, severity, detail
+			 FROM findings WHERE run_id = ? ORDER BY claim_id, rule, serial_number`, []any{run.ID}},
+		{"claims.csv", "Claims", []string{"claim_id", "status", "errors", "warnings", "stcs_claimed", "stcs_computed", "stcs_at_risk"},
+			`SELECT claim_id, status, errors::VARCHAR, warnings::VARCHAR, stcs_claimed::VARCHAR,
+				coalesce(stcs_computed::VARCHAR, ''), stcs_at_risk::VARCHAR
+			 FROM claim_results WHERE run_id = ? ORDER BY claim_id`, []any{run.ID}},
+		{"rejects.csv", "Rejects", []string{"file", "line", "column", "value", "reason"},
+			`SELECT f.name, coalesce(r.line::VARCHAR, ''), coalesce(r.column_name, ''), coalesce(r.value, ''), r.reason
+			 FROM rejects r JOIN files f USING (file_id)
+			 WHERE r.file_id > ? AND r.file_id <= ?
+			 ORDER BY r.file_id, r.line NULLS FIRST, r.column_name`, []any{since, run.LastFileID}},
+	}
+}
+
+// AuditFiles are the paths an audit run wrote.
+type AuditFiles struct {
+	Dir                             string
+	Findings, Claims, Rejects, XLSX string
+}
+
+// WriteAudit writes the files of data contract §4 for one audit run into dir:
+// findings.csv, claims.csv, rejects.csv (the rejects of the files loaded since
+// the previous audit, or all of them with allRejects) and audit.xlsx. Each file
+// is written beside its final name and renamed into place, so a crash never
+// leaves half a file.
+func WriteAudit(ctx context.Context, db *sql.DB, run *pipeline.AuditRun, allRejects bool, dir string) (AuditFiles, error) {
+	out := AuditFiles{Dir: dir}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return out, fmt.Errorf("report: %w", err)
+	}
+	tables := auditTables(run, allRejects)
+	for _, t := range tables {
+		if err := writeCSV(ctx, db, filepath.Join(dir, t.file), t); err != nil {
+			return out, fmt.Errorf("report %s: %w", t.file, err)
+		}
+	}
+	out.Findings = filepath.Join(dir, "findings.csv")
+	out.Claims = filepath.Join(dir, "claims.csv")
+	out.Rejects = filepath.Join(dir, "rejects.csv")
+	out.XLSX = filepath.Join(dir, "audit.xlsx")
+	if err := writeAuditXLSX(ctx, db, run, tables, out.XLSX); err != nil {
+		return out, fmt.Errorf("report audit.xlsx: %w", err)
+	}
+	return out, nil
+}
+
+// eachRow runs t's query and calls fn with every row's cells as text.
+func eachRow(ctx context.Context, db *sql.DB, t table, fn func([]string) error) error {
+	rows, err := db.QueryContext(ctx, t.query, t.args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	cells := make([]string, len(t.header))
+	ptrs := make([]any, len(cells))
+	for i := range cells {
+		ptrs[i] = &cells[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		if err := fn(cells); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func writeCSV(ctx context.Context, db *sql.DB, path string, t table) error {
+	return writeAtomic(path, func(f *os.File) error {
+		w := csv.NewWriter(f)
+		if err := w.Write(t.header); err != nil {
+			return err
+		}
+		if err := eachRow(ctx, db, t, w.Write); err != nil {
+			return err
+		}
+		w.Flush()
+		return w.Error()
+	})
+}
+
+// writeAtomic writes path through a temporary file renamed into place.
+func writeAtomic(path string, write func(*os.File) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// writeAuditXLSX writes the workbook for people: a summary sheet with charts,
+// then the three tables, each streamed.
+func writeAuditXLSX(ctx context.Context, db *sql.DB, run *pipeline.AuditRun, tables []table, path string) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	const summary = "Summary"
+	if err := f.SetSheetName("Sheet1", summary); err != nil {
+		return err
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return err
+	}
+	rows := [][]any{
+		{"stcrecon audit run", run.ID},
+		{"scope", run.Scope},
+		{"started (UTC)", run.StartedAt.Format("2006-01-02 15:04:05")},
+		{"finished (UTC)", run.FinishedAt.Format("2006-01-02 15:04:05")},
+		{},
+		{"claims audited", run.Claims},
+		{"status", "claims"},
+		{"pass", run.Passed},
+		{"review", run.Review},
+		{"fail", run.Failed},
+		{},
+		{"STCs claimed", run.StcsClaimed},
+		{"STCs at risk", run.StcsAtRisk},
+		{},
+		{"rule", "findings"},
+	}
+	for _, r := range run.Rules() {
+		rows = append(rows, []any{r, run.ByRule[r]})
+	}
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow(summary, cell, &r); err != nil {
+			return err
+		}
+	}
+	for _, c := range []string{"A1", "A7", "B7", "A15", "B15"} {
+		if err := f.SetCellStyle(summary, c, c, bold); err != nil {
+			return err
+		}
+	}
+	if err := f.SetColWidth(summary, "A", "A", 30); err != nil {
+		return err
+	}
+	if err := f.AddChart(summary, "D2", &excelize.Chart{
+		Type:   excelize.Pie,
+		Title:  excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Claims by status"}}},
+		Series: []excelize.ChartSeries{{Name: "Summary!$B$7", Categories: "Summary!$A$8:$A$10", Values: "Summary!$B$8:$B$10"}},
+	}); err != nil {
+		return err
+	}
+	if n := len(run.ByRule); n > 0 {
+		last := strconv.Itoa(15 + n)
+		if err := f.AddChart(summary, "D20", &excelize.Chart{
+			Type:   excelize.Bar,
+			Title:  excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Findings by rule"}}},
+			Series: []excelize.ChartSeries{{Name: "Summary!$B$15", Categories: "Summary!$A$16:$A$" + last, Values: "Summary!$B$16:$B$" + last}},
+			Legend: excelize.ChartLegend{Position: "none"},
+		}); err != nil {
+			return err
+		}
+	}
+	for _, t := range tables {
+		if err := streamSheet(ctx, db, f, t); err != nil {
+			return err
+		}
+	}
+	return writeAtomic(path, func(out *os.File) error {
+		_, err := f.WriteTo(out)
+		return err
+	})
+}
+
+// streamSheet writes one table to its own sheet with excelize's StreamWriter.
+// A table too long for a sheet stops at the limit, and the sheet says so.
+func streamSheet(ctx context.Context, db *sql.DB, f *excelize.File, t table) error {
+	if _, err := f.NewSheet(t.sheet); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(t.sheet)
+	if err != nil {
+		return err
+	}
+	head := make([]any, len(t.header))
+	for i, h := range t.header {
+		head[i] = h
+	}
+	if err := sw.SetRow("A1", head); err != nil {
+		return err
+	}
+	row := 1
+	vals := make([]any, len(t.header))
+	err = eachRow(ctx, db, t, func(cells []string) error {
+		row++
+		if row == xlsxMaxRows {
+			cell, _ := excelize.CoordinatesToCellName(1, row)
+			return sw.SetRow(cell, []any{"more rows than a sheet holds: see " + t.file})
+		}
+		if row > xlsxMaxRows {
+			return nil
+		}
+		for i, c := range cells {
+			if n, err := strconv.ParseInt(c, 10, 64); err == nil && t.file == "claims.csv" && i >= 2 {
+				vals[i] = n
+			} else {
+				vals[i] = c
+			}
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, row)
+		return sw.SetRow(cell, vals)
+	})
+	if err != nil {
+		return err
+	}
+	return sw.Flush()
+}

@@ -1,0 +1,32 @@
+-- name: PanelMatches
+-- For each distinct panel serial of a claim in scope, the ledger entry it is
+-- matched to: the current entry under the claim's brand first; only where none
+-- exists, the current entry of another brand (latest upload first). No entry
+-- at all leaves the ledger columns NULL (panel.not_in_ledger).
+CREATE OR REPLACE TEMP TABLE panel_matches AS
+SELECT * EXCLUDE (rn) FROM (
+    SELECT s.claim_id, s.serial_norm,
+        c.panel_brand, c.panel_brand_norm, c.panel_model, c.panel_model_norm,
+        l.file_id AS ledger_file_id, l.supplier_name, l.supplier_norm, l.licensee, l.licensee_norm,
+        l.model_number, l.model_norm, l.uploaded_at, l.status, l.reason,
+        row_number() OVER (PARTITION BY s.claim_id, s.serial_norm
+            ORDER BY (l.licensee_norm = c.panel_brand_norm) DESC, l.uploaded_at DESC, l.licensee_norm) AS rn
+    FROM (SELECT DISTINCT claim_id, serial_norm FROM audit_serials WHERE component = 'panel') s
+    JOIN audit_claims c USING (claim_id)
+    LEFT JOIN panel_ledger_current l ON l.serial_norm = s.serial_norm)
+WHERE rn = 1;
+
+-- name: InverterMatches
+-- The same for inverter serials, by manufacturer.
+CREATE OR REPLACE TEMP TABLE inverter_matches AS
+SELECT * EXCLUDE (rn) FROM (
+    SELECT s.claim_id, s.serial_norm,
+        c.inverter_manufacturer, c.inverter_manufacturer_norm, c.inverter_model, c.inverter_model_norm,
+        l.file_id AS ledger_file_id, l.manufacturer, l.manufacturer_norm,
+        l.model_number, l.model_norm, l.uploaded_at, l.status, l.reason,
+        row_number() OVER (PARTITION BY s.claim_id, s.serial_norm
+            ORDER BY (l.manufacturer_norm = c.inverter_manufacturer_norm) DESC, l.uploaded_at DESC, l.manufacturer_norm) AS rn
+    FROM (SELECT DISTINCT claim_id, serial_norm FROM audit_serials WHERE component = 'inverter') s
+    JOIN audit_claims c USING (claim_id)
+    LEFT JOIN inverter_ledger_current l ON l.serial_norm = s.serial_norm)
+WHERE rn = 1;

@@ -1,0 +1,8 @@
+-- name: panel.invalid (error)
+-- The matched ledger entry's current status is invalid.
+SELECT claim_id, 'panel' AS component, serial_norm AS serial_number,
+    'panel.invalid' AS rule, 'error' AS severity,
+    'serial ' || serial_norm || ' is marked invalid in the ledger (' || licensee || ', ' ||
+        strftime(uploaded_at, '%Y-%m-%d') || ')' || coalesce(': ' || reason, '') AS detail
+FROM panel_matches
+WHERE status = 'invalid';

@@ -42,7 +42,7 @@ type command struct {
 var commands = map[string]command{
 	"ingest": {runIngest},
 	"audit":  {runAudit},
-	// "stc":    {runSTC},
+	"stc":    {runSTC},
 	// "gen":    {runGen},
 }
 

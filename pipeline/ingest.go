@@ -295,9 +295,11 @@ func (in *Ingester) load(ctx context.Context, conn *sql.Conn, path string, kind 
 	// The first statement checks the rows; rejects are written before the loads.
 	stmts = append(stmts[:1], append(queries.Statements(queries.MustGet("load/rejects.sql")), stmts[1:]...)...)
 	for _, stmt := range stmts {
+		t0 := time.Now()
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("sql/load/%s.sql: %w", kind, err)
 		}
+		in.log().Debug("ingest: statement", "file", name, "sql", firstLine(stmt), "seconds", time.Since(t0).Seconds())
 	}
 	if in.afterLoad != nil {
 		if err := in.afterLoad(ctx, tx); err != nil {
@@ -333,7 +335,7 @@ func (in *Ingester) load(ctx context.Context, conn *sql.Conn, path string, kind 
 		return err
 	}
 	res.Status = Loaded
-	for _, t := range []string{"stage", "checked", "stage_file", "stage_shifts"} {
+	for _, t := range []string{"stage", "checked", "stage_file", "names"} {
 		if _, err := conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+t); err != nil {
 			return err
 		}
@@ -394,6 +396,14 @@ func headerError(err error) error {
 		return &FileError{Line: 1, Col: he.Col, Msg: he.Msg}
 	}
 	return err
+}
+
+// firstLine is a statement's name line, for logs.
+func firstLine(stmt string) string {
+	if i := strings.IndexByte(stmt, '\n'); i >= 0 {
+		return stmt[:i]
+	}
+	return stmt
 }
 
 func hashFile(path string) (int64, string, error) {

@@ -7,8 +7,10 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -233,24 +235,17 @@ func stageCSV(ctx context.Context, conn *sql.Conn, path string, scan *csvScan, l
 			columns = {%s}, store_rejects = true,
 			rejects_table = 'stage_csv_errors', rejects_scan = 'stage_csv_scans')`,
 		quoteLiteral(path), cols.String())
+	t0 := time.Now()
 	if _, err := conn.ExecContext(ctx, read); err != nil {
 		return fmt.Errorf("read_csv: %w", err)
 	}
+	slog.Debug("ingest: read_csv", "file", path, "seconds", time.Since(t0).Seconds())
 	var got int64
 	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM stage_raw").Scan(&got); err != nil {
 		return err
 	}
 	if want := scan.records - int64(len(scan.bad)); got != want {
 		return &FileError{Msg: fmt.Sprintf("DuckDB read %d rows where %d well-formed rows were found; the file's quoting is not RFC 4180", got, want)}
-	}
-	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stage_shifts (k BIGINT, delta BIGINT)`); err != nil {
-		return err
-	}
-	shifts := append([]lineShift{{0, 0}}, scan.shifts...)
-	for _, sh := range shifts {
-		if _, err := conn.ExecContext(ctx, `INSERT INTO stage_shifts VALUES (?, ?)`, sh.from, sh.delta); err != nil {
-			return err
-		}
 	}
 	var sel strings.Builder
 	for i, c := range l.Columns {
@@ -260,14 +255,28 @@ func stageCSV(ctx context.Context, conn *sql.Conn, path string, scan *csvScan, l
 			fmt.Fprintf(&sel, ", NULL::VARCHAR AS %s", c.Name)
 		}
 	}
+	// Row k of stage_raw is on line k + 2 until a multi-line cell or a blank
+	// line shifts the lines after it.
 	stage := `CREATE OR REPLACE TEMP TABLE stage AS
-		SELECT r.rowid + 2 + s.delta AS line` + sel.String() + `
-		FROM stage_raw r ASOF JOIN stage_shifts s ON r.rowid >= s.k
-		ORDER BY line`
+		SELECT r.rowid + 2 AS line` + sel.String() + ` FROM stage_raw r`
+	if len(scan.shifts) > 0 {
+		if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stage_shifts (k BIGINT, delta BIGINT)`); err != nil {
+			return err
+		}
+		for _, sh := range append([]lineShift{{0, 0}}, scan.shifts...) {
+			if _, err := conn.ExecContext(ctx, `INSERT INTO stage_shifts VALUES (?, ?)`, sh.from, sh.delta); err != nil {
+				return err
+			}
+		}
+		stage = `CREATE OR REPLACE TEMP TABLE stage AS
+			SELECT r.rowid + 2 + s.delta AS line` + sel.String() + `
+			FROM stage_raw r ASOF JOIN stage_shifts s ON r.rowid >= s.k
+			ORDER BY line`
+	}
 	if _, err := conn.ExecContext(ctx, stage); err != nil {
 		return fmt.Errorf("stage: %w", err)
 	}
-	for _, t := range []string{"stage_raw", "stage_csv_errors", "stage_csv_scans"} {
+	for _, t := range []string{"stage_raw", "stage_shifts", "stage_csv_errors", "stage_csv_scans"} {
 		if _, err := conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+t); err != nil {
 			return err
 		}

@@ -20,14 +20,23 @@ SELECT line,
     ], p -> p IS NOT NULL) AS problems
 FROM stage;
 
+-- name: NormaliseInverterLedgerNames
+-- Each distinct name is normalised once (see panel_ledger.sql).
+CREATE OR REPLACE TEMP TABLE names AS
+SELECT DISTINCT v AS raw, norm_name(v) AS norm
+FROM (SELECT manufacturer AS v FROM checked UNION SELECT model_number FROM checked UNION SELECT series FROM checked)
+WHERE v IS NOT NULL;
+
 -- name: LoadInverterLedger
 INSERT INTO inverter_ledger
-SELECT f.file_id, line,
-    manufacturer, norm_name(manufacturer),
-    model_number, norm_name(model_number),
-    series, norm_name(series),
-    serial_number, norm_serial(serial_number),
-    uploaded_at, status, reason
-FROM checked CROSS JOIN stage_file f
-WHERE len(problems) = 0
-ORDER BY line;
+SELECT f.file_id, c.line,
+    c.manufacturer, mf.norm,
+    c.model_number, m.norm,
+    c.series, s.norm,
+    c.serial_number, norm_serial(c.serial_number),
+    c.uploaded_at, c.status, c.reason
+FROM checked c CROSS JOIN stage_file f
+JOIN names mf ON mf.raw = c.manufacturer
+JOIN names m ON m.raw = c.model_number
+LEFT JOIN names s ON s.raw = c.series
+WHERE len(c.problems) = 0;

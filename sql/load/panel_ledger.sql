@@ -21,14 +21,24 @@ SELECT line,
     ], p -> p IS NOT NULL) AS problems
 FROM stage;
 
+-- name: NormalisePanelLedgerNames
+-- A ledger has millions of rows but a few hundred distinct names: each distinct
+-- name is normalised once, and the rows look theirs up.
+CREATE OR REPLACE TEMP TABLE names AS
+SELECT DISTINCT v AS raw, norm_name(v) AS norm
+FROM (SELECT supplier_name AS v FROM checked UNION SELECT licensee FROM checked UNION SELECT model_number FROM checked)
+WHERE v IS NOT NULL;
+
 -- name: LoadPanelLedger
 INSERT INTO panel_ledger
-SELECT f.file_id, line,
-    supplier_name, norm_name(supplier_name),
-    licensee, norm_name(licensee),
-    model_number, norm_name(model_number),
-    serial_number, norm_serial(serial_number),
-    uploaded_at, status, reason
-FROM checked CROSS JOIN stage_file f
-WHERE len(problems) = 0
-ORDER BY line;
+SELECT f.file_id, c.line,
+    c.supplier_name, s.norm,
+    c.licensee, l.norm,
+    c.model_number, m.norm,
+    c.serial_number, norm_serial(c.serial_number),
+    c.uploaded_at, c.status, c.reason
+FROM checked c CROSS JOIN stage_file f
+JOIN names s ON s.raw = c.supplier_name
+JOIN names l ON l.raw = c.licensee
+JOIN names m ON m.raw = c.model_number
+WHERE len(c.problems) = 0;

@@ -1,0 +1,113 @@
+package configs
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestShippedConfig(t *testing.T) {
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DB != "var/stcrecon.duckdb" || c.STC.SmallScaleLimitKW != "100" || c.STC.ClaimWindowMonths != 12 {
+		t.Fatalf("%+v", c)
+	}
+	want := map[int]string{1: "1.622", 2: "1.536", 3: "1.382", 4: "1.185"}
+	if !reflect.DeepEqual(c.STC.ZoneRatings, want) {
+		t.Fatalf("ratings %v", c.STC.ZoneRatings)
+	}
+	// The shipped file on disk is the embedded one.
+	disk, err := Load(filepath.Join("stcrecon.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(disk.STC, c.STC) {
+		t.Fatal("configs/stcrecon.yaml and the embedded default differ")
+	}
+}
+
+// The shipped table covers every postcode 0000-9999 exactly once.
+func TestShippedPostcodeTableCoversEveryPostcode(t *testing.T) {
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Zones) != 137 {
+		t.Fatalf("%d ranges, want 137", len(c.Zones))
+	}
+	for n := 0; n <= 9999; n++ {
+		if _, ok := c.ZoneOf(fmt.Sprintf("%04d", n)); !ok {
+			t.Fatalf("postcode %04d has no zone", n)
+		}
+	}
+	for pc, zone := range map[string]int{"0870": 1, "0800": 2, "2000": 3, "0000": 3} {
+		if z, _ := c.ZoneOf(pc); z != zone {
+			t.Errorf("zone of %s = %d, want %d", pc, z, zone)
+		}
+	}
+}
+
+func TestDeemingPeriods(t *testing.T) {
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for year, max := range map[int]int{2010: 15, 2016: 15, 2017: 14, 2025: 6, 2030: 1, 2031: 0} {
+		if got := c.STC.MaxDeemingYears(year); got != max {
+			t.Errorf("max deeming %d = %d, want %d", year, got, max)
+		}
+	}
+	for year, allowed := range map[int][]int{2025: {1, 5, 6}, 2026: {1, 5}, 2028: {1, 3}, 2030: {1}, 2031: nil} {
+		if got := c.STC.AllowedDeemingYears(year); !reflect.DeepEqual(got, allowed) {
+			t.Errorf("allowed %d = %v, want %v", year, got, allowed)
+		}
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	dir := t.TempDir()
+	base, _ := os.ReadFile("stcrecon.yaml")
+	cases := map[string]struct{ from, to, err string }{
+		"unknown key": {"memory_limit: 4GB", "memory_limit: 4GB\nmemroy: 1", "field memroy not found"},
+		"bad rating":  {`1: "1.622"`, `1: "1.6x"`, `stc.zone_ratings.1: "1.6x" is not a decimal number`},
+		"bad period":  {"{from_year: 2017, to_year: 2030, last_year: 2030}", "{from_year: 2017, to_year: 2030}", "give exactly one of max_years and last_year"},
+		"zones file":  {`postcode_zones: ""`, `postcode_zones: "zones.csv"`, "overlap"},
+	}
+	os.WriteFile(filepath.Join(dir, "zones.csv"), []byte("postcode_from,postcode_to,zone\n0000,0500,1\n0400,0900,2\n"), 0o644)
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			text := strings.Replace(string(base), c.from, c.to, 1)
+			if text == string(base) {
+				t.Fatalf("%q not in the shipped config", c.from)
+			}
+			p := filepath.Join(dir, "c.yaml")
+			os.WriteFile(p, []byte(text), 0o644)
+			_, err := Load(p)
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Fatalf("error %v, want it to say %q", err, c.err)
+			}
+		})
+	}
+}
+
+// A user's own zone table may have gaps: those postcodes have no zone.
+func TestPostcodeTableWithGaps(t *testing.T) {
+	z, err := ReadPostcodeZones(strings.NewReader("postcode_from,postcode_to,zone\n2000,2999,3\n0800,0899,1\n"), "t.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &Config{Zones: z}
+	if zone, ok := c.ZoneOf("0850"); !ok || zone != 1 {
+		t.Fatalf("0850: %d %v", zone, ok)
+	}
+	for _, pc := range []string{"0799", "0900", "1999", "3000"} {
+		if _, ok := c.ZoneOf(pc); ok {
+			t.Errorf("%s has a zone", pc)
+		}
+	}
+}

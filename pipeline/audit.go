@@ -60,6 +60,7 @@ func (a *Auditor) Run(ctx context.Context, all bool) (*AuditRun, error) {
 		return nil, fmt.Errorf("audit: %w", err)
 	}
 	defer conn.Close()
+	began := time.Now()
 	run := &AuditRun{Scope: "new", StartedAt: a.now(), ByRule: map[string]int64{}}
 	if all {
 		run.Scope = "all"
@@ -90,6 +91,12 @@ func (a *Auditor) Run(ctx context.Context, all bool) (*AuditRun, error) {
 			return nil, err
 		}
 	}
+	var inScope int64
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM audit_claims`).Scan(&inScope); err != nil {
+		return nil, err
+	}
+	a.log().Info("audit: claims in scope", "run", run.ID, "scope", run.Scope, "claims", inScope,
+		"seconds", time.Since(began).Seconds())
 	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE run_findings (
 		claim_id VARCHAR, component VARCHAR, serial_number VARCHAR, rule VARCHAR, severity VARCHAR, detail VARCHAR)`); err != nil {
 		return nil, err
@@ -105,7 +112,7 @@ func (a *Auditor) Run(ctx context.Context, all bool) (*AuditRun, error) {
 			return nil, fmt.Errorf("audit: sql/checks/%s.sql: %w", rule, err)
 		}
 		n, _ := res.RowsAffected()
-		a.log().Debug("audit: check", "rule", rule, "findings", n, "seconds", time.Since(start).Seconds())
+		a.log().Info("audit: check", "rule", rule, "findings", n, "seconds", time.Since(start).Seconds())
 	}
 	if err := execFile(ctx, tx, "audit/results.sql", run.ID); err != nil {
 		return nil, err

@@ -148,7 +148,7 @@ var invBrands = []brand{
 }
 
 var invFams = []family{
-	{prefix: "", digits: 8, lo: 30_000_000, hi: 39_999_999},
+	{prefix: "", digits: 8, lo: 10_000_000, hi: 99_999_999},
 	{prefix: "", digits: 10, lo: 3_000_000_000, hi: 3_999_999_999},
 	{prefix: "A", digits: 10, lo: 2_200_000_000, hi: 2_599_999_999},
 	{prefix: "GW", digits: 12, lo: 5_000_000_000_00, hi: 5_999_999_999_99},
@@ -228,9 +228,9 @@ func moduleRows() []cecRow {
 	}
 	// Products no claim uses, as on the real lists.
 	for _, o := range []struct {
-		file                     int
-		licensee, model, watts   string
-		from, to                 day
+		file                   int
+		licensee, model, watts string
+		from, to               day
 	}{
 		{cm2024, "Risen Energy", "RSM108-9-410BMDG", "410", mkDay(2021, 8, 2), mkDay(2026, 8, 1)},
 		{cm2025, "Risen Energy", "RSM108-9-430N", "430", mkDay(2023, 5, 9), mkDay(2028, 5, 8)},
@@ -263,9 +263,9 @@ func inverterRows() []cecRow {
 		}
 	}
 	for _, o := range []struct {
-		file                int
-		mfr, series, model  string
-		from, to            day
+		file               int
+		mfr, series, model string
+		from, to           day
 	}{
 		{0, "Huawei", "SUN2000", "SUN2000-5KTL-L1", mkDay(2020, 5, 4), mkDay(2026, 5, 3)},
 		{1, "Huawei", "SUN2000", "SUN2000-10KTL-M1", mkDay(2021, 3, 1), mkDay(2027, 2, 28)},

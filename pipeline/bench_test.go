@@ -7,9 +7,12 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"stcrecon/gen"
 )
 
 // peakRSSMB is the process's peak resident memory so far, DuckDB's included.
@@ -79,4 +82,53 @@ func benchLog() *slog.Logger {
 		slog.SetLogLoggerLevel(slog.LevelDebug)
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+}
+
+// BenchmarkAudit100kClaims5MSerials audits 100,000 generated claims (about
+// 2M claimed serials) against a panel ledger of 5M serials. Generation and
+// ingest are set-up; only the audit is timed.
+func BenchmarkAudit100kClaims5MSerials(b *testing.B) {
+	const claims, ledger = 100_000, 5_000_000
+	ctx := context.Background()
+	dir := b.TempDir()
+	cfg := mustConfig(b)
+	sum, err := gen.Generate(ctx, gen.Options{Out: filepath.Join(dir, "inbox"), Claims: claims, Seed: 1, Config: cfg})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var ledgerRows int
+	for name, n := range sum.Rows {
+		if strings.HasPrefix(name, "panel_ledger") {
+			ledgerRows += n
+		}
+	}
+	// Top the ledger up to 5M serials with stock never installed.
+	if extra := ledger - ledgerRows; extra > 0 {
+		os.RemoveAll(filepath.Join(dir, "inbox"))
+		if _, err := gen.Generate(ctx, gen.Options{Out: filepath.Join(dir, "inbox"), Claims: claims, Seed: 1, Config: cfg, ExtraPanelSerials: extra}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	st, err := Open(ctx, filepath.Join(dir, "bench.duckdb"), "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := (&Ingester{Store: st}).Ingest(ctx, []string{filepath.Join(dir, "inbox")}); err != nil {
+		b.Fatal(err)
+	}
+	var serials int64
+	st.DB.QueryRow("SELECT count(*) FROM panel_ledger").Scan(&serials)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		run, err := (&Auditor{Store: st, Config: cfg, Log: benchLog()}).Run(ctx, true)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(time.Since(start).Seconds(), "audit-s")
+		b.ReportMetric(float64(run.Claims), "claims")
+	}
+	b.ReportMetric(float64(serials), "ledger-serials")
+	b.ReportMetric(peakRSSMB(), "peak-RSS-MB")
 }

@@ -43,7 +43,7 @@ var commands = map[string]command{
 	"ingest": {runIngest},
 	"audit":  {runAudit},
 	"stc":    {runSTC},
-	// "gen":    {runGen},
+	"gen":    {runGen},
 }
 
 // env is what every command gets: its streams and a logger on stderr.

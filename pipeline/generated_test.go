@@ -1,0 +1,127 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"stcrecon/gen"
+)
+
+// readCSVKeys reads a CSV file and returns, for every data row, the cells at
+// the given header names joined by '|'.
+func readCSVKeys(tb testing.TB, path string, cols ...string) []string {
+	tb.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		tb.Fatalf("%s: %v", path, err)
+	}
+	idx := map[string]int{}
+	for i, h := range recs[0] {
+		idx[h] = i
+	}
+	var out []string
+	for _, r := range recs[1:] {
+		var cells []string
+		for _, c := range cols {
+			i, ok := idx[c]
+			if !ok {
+				tb.Fatalf("%s: no column %s", path, c)
+			}
+			cells = append(cells, r[i])
+		}
+		out = append(out, strings.Join(cells, "|"))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// diffSets reports what want has that got lacks, and the other way round.
+func diffSets(tb testing.TB, what string, got, want []string) {
+	tb.Helper()
+	have := map[string]int{}
+	for _, g := range got {
+		have[g]++
+	}
+	var missing, extra []string
+	for _, w := range want {
+		if have[w] > 0 {
+			have[w]--
+		} else {
+			missing = append(missing, w)
+		}
+	}
+	for k, n := range have {
+		for ; n > 0; n-- {
+			extra = append(extra, k)
+		}
+	}
+	sort.Strings(extra)
+	if len(missing)+len(extra) > 0 {
+		cut := func(s []string) []string {
+			if len(s) > 15 {
+				return append(s[:15:15], fmt.Sprintf("… %d more", len(s)-15))
+			}
+			return s
+		}
+		tb.Errorf("%s: %d expected not found, %d found not expected\nmissing:\n  %s\nextra:\n  %s", what,
+			len(missing), len(extra), strings.Join(cut(missing), "\n  "), strings.Join(cut(extra), "\n  "))
+	}
+}
+
+// On generated data of several seeds the audit finds exactly the generator's
+// truth: every expected finding, nothing extra; and rejects exactly the rows
+// the generator spoiled.
+func TestAuditMatchesGeneratorTruth(t *testing.T) {
+	cfg := mustConfig(t)
+	for _, seed := range []uint64{1, 2, 3} {
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
+			dir := t.TempDir()
+			if _, err := gen.Generate(context.Background(), gen.Options{Out: dir, Claims: 2000, Seed: seed, Config: cfg, XLSX: true}); err != nil {
+				t.Fatal(err)
+			}
+			st := MustOpenStore(t)
+			for _, r := range ingest(t, st, dir) {
+				if r.Status != Loaded {
+					t.Fatalf("%s: %s %v", r.Path, r.Status, r.Err)
+				}
+			}
+			a := &Auditor{Store: st, Config: cfg, Now: func() time.Time { return testNow }}
+			run, err := a.Run(context.Background(), true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := query(t, st.DB, `SELECT claim_id, component, serial_number, rule, severity FROM findings WHERE run_id = ?`, run.ID)
+			sort.Strings(got)
+			want := readCSVKeys(t, filepath.Join(dir, "expected_findings.csv"), "claim_id", "component", "serial_number", "rule", "severity")
+			diffSets(t, "findings", got, want)
+
+			gotRejects := query(t, st.DB, `SELECT DISTINCT f.name, r.line FROM rejects r JOIN files f USING (file_id)`)
+			sort.Strings(gotRejects)
+			wantRejects := readCSVKeys(t, filepath.Join(dir, "expected_rejects.csv"), "file", "line")
+			wantRejects = dedupe(wantRejects)
+			diffSets(t, "rejects", gotRejects, wantRejects)
+		})
+	}
+}
+
+func dedupe(s []string) []string {
+	var out []string
+	for i, v := range s {
+		if i == 0 || v != s[i-1] {
+			out = append(out, v)
+		}
+	}
+	return out
+}

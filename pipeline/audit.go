@@ -86,10 +86,12 @@ func (a *Auditor) Run(ctx context.Context, all bool) (*AuditRun, error) {
 	if err := execFile(ctx, tx, "audit/scope.sql", all); err != nil {
 		return nil, err
 	}
-	for _, f := range []string{"audit/stc.sql", "audit/claims.sql", "audit/matches.sql"} {
+	for _, f := range []string{"audit/stc.sql", "audit/claims.sql", "audit/matches.sql", "audit/duplicates.sql"} {
+		t0 := time.Now()
 		if err := execFile(ctx, tx, f); err != nil {
 			return nil, err
 		}
+		a.log().Info("audit: step", "sql", f, "seconds", time.Since(t0).Seconds())
 	}
 	var inScope int64
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM audit_claims`).Scan(&inScope); err != nil {

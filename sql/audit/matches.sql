@@ -1,3 +1,16 @@
+-- name: PanelEntries
+-- The current ledger entries (as the view panel_ledger_current defines them:
+-- latest uploaded_at, then later file, then later line, per licensee and
+-- serial) of just the serials claimed. Ranking only these, not the whole
+-- ledger, is what keeps a 5M-row ledger cheap: the view ranks every row.
+CREATE OR REPLACE TEMP TABLE panel_entries AS
+SELECT l.*
+FROM panel_ledger l
+SEMI JOIN (SELECT DISTINCT serial_norm FROM audit_serials WHERE component = 'panel') s USING (serial_norm)
+QUALIFY row_number() OVER (
+    PARTITION BY licensee_norm, serial_norm
+    ORDER BY uploaded_at DESC, file_id DESC, line DESC) = 1;
+
 -- name: PanelMatches
 -- For each distinct panel serial of a claim in scope, the ledger entry it is
 -- matched to: the current entry under the claim's brand first; only where none
@@ -13,8 +26,18 @@ SELECT * EXCLUDE (rn) FROM (
             ORDER BY (l.licensee_norm = c.panel_brand_norm) DESC, l.uploaded_at DESC, l.licensee_norm) AS rn
     FROM (SELECT DISTINCT claim_id, serial_norm FROM audit_serials WHERE component = 'panel') s
     JOIN audit_claims c USING (claim_id)
-    LEFT JOIN panel_ledger_current l ON l.serial_norm = s.serial_norm)
+    LEFT JOIN panel_entries l ON l.serial_norm = s.serial_norm)
 WHERE rn = 1;
+
+-- name: InverterEntries
+-- The same for inverters, per manufacturer and serial.
+CREATE OR REPLACE TEMP TABLE inverter_entries AS
+SELECT l.*
+FROM inverter_ledger l
+SEMI JOIN (SELECT DISTINCT serial_norm FROM audit_serials WHERE component = 'inverter') s USING (serial_norm)
+QUALIFY row_number() OVER (
+    PARTITION BY manufacturer_norm, serial_norm
+    ORDER BY uploaded_at DESC, file_id DESC, line DESC) = 1;
 
 -- name: InverterMatches
 -- The same for inverter serials, by manufacturer.
@@ -28,5 +51,5 @@ SELECT * EXCLUDE (rn) FROM (
             ORDER BY (l.manufacturer_norm = c.inverter_manufacturer_norm) DESC, l.uploaded_at DESC, l.manufacturer_norm) AS rn
     FROM (SELECT DISTINCT claim_id, serial_norm FROM audit_serials WHERE component = 'inverter') s
     JOIN audit_claims c USING (claim_id)
-    LEFT JOIN inverter_ledger_current l ON l.serial_norm = s.serial_norm)
+    LEFT JOIN inverter_entries l ON l.serial_norm = s.serial_norm)
 WHERE rn = 1;

@@ -3,7 +3,8 @@
 -- the latest version of every claim. Views, so history stays the only truth.
 
 -- Latest entry per (licensee, serial): later uploaded_at wins, ties go to the
--- later file, then the later line.
+-- later file, then the later line. sql/audit/matches.sql applies the same rule
+-- to just the claimed serials (for speed): change both together.
 CREATE VIEW panel_ledger_current AS
 SELECT * EXCLUDE (rn) FROM (
     SELECT *, row_number() OVER (

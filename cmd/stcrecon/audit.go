@@ -23,20 +23,18 @@ func runAudit(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(e, err)
 	}
-	defer st.Close()
-	a := &pipeline.Auditor{Store: st, Config: cfg, Log: e.log}
-	run, err := a.Run(ctx, *all)
-	if err != nil {
-		return fail(e, err)
+	run, err := (&pipeline.Auditor{Store: st, Config: cfg, Log: e.log}).Run(ctx, *all)
+	var files reports.AuditFiles
+	if err == nil {
+		files, err = reports.WriteAudit(ctx, st.DB, run, *all, *out)
 	}
-	files, err := reports.WriteAudit(ctx, st.DB, run, *all, *out)
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
 	if err != nil {
 		return fail(e, err)
 	}
 	printAuditSummary(e, run, files)
-	if err := st.Close(); err != nil {
-		return fail(e, err)
-	}
 	return exitOK
 }
 

@@ -13,12 +13,6 @@ import (
 	queries "stcrecon/sql"
 )
 
-// Severities of the checks.
-const (
-	SeverityError   = "error"
-	SeverityWarning = "warning"
-)
-
 // AuditRun is what one audit run did.
 type AuditRun struct {
 	ID          int64

@@ -92,7 +92,7 @@ type Ingester struct {
 	Now func() time.Time
 	// ProgressEvery is how many rows of a large file pass between progress lines.
 	ProgressEvery int
-	// afterStage, if set, runs inside the file's transaction between loading its
+	// afterLoad, if set, runs inside the file's transaction between loading its
 	// rows and recording it: tests use it to fail a file half way.
 	afterLoad func(ctx context.Context, tx *sql.Tx) error
 }

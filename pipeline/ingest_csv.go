@@ -7,10 +7,8 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"strings"
-	"time"
 	"unicode/utf8"
 )
 
@@ -235,11 +233,9 @@ func stageCSV(ctx context.Context, conn *sql.Conn, path string, scan *csvScan, l
 			columns = {%s}, store_rejects = true,
 			rejects_table = 'stage_csv_errors', rejects_scan = 'stage_csv_scans')`,
 		quoteLiteral(path), cols.String())
-	t0 := time.Now()
 	if _, err := conn.ExecContext(ctx, read); err != nil {
 		return fmt.Errorf("read_csv: %w", err)
 	}
-	slog.Debug("ingest: read_csv", "file", path, "seconds", time.Since(t0).Seconds())
 	var got int64
 	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM stage_raw").Scan(&got); err != nil {
 		return err

@@ -49,7 +49,7 @@ func scanCSV(path string) (*csvScan, error) {
 		}
 	}
 	s := &csvScan{}
-	p := recordParser{line: 1, recLine: 1}
+	p := recordParser{line: 1, recLine: 1, empty: true}
 	buf := make([]byte, 1<<20)
 	var carry []byte
 	for {
@@ -127,13 +127,9 @@ type recordParser struct {
 	haveHeader bool
 	goodSeen   int64 // records DuckDB will read so far
 	delta      int64 // current line - (goodSeen + 2)
-	started    bool
 }
 
 func (p *recordParser) feed(chunk []byte, s *csvScan) {
-	if !p.started {
-		p.started, p.empty = true, true
-	}
 	for _, c := range chunk {
 		if !p.haveHeader {
 			p.headerBuf = append(p.headerBuf, c)

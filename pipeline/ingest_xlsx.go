@@ -106,9 +106,7 @@ func (in *Ingester) stageXLSX(ctx context.Context, conn *sql.Conn, path string) 
 					app.Close()
 					return err
 				}
-				if in.ProgressEvery > 0 && n%in.ProgressEvery < appenderFlushRows {
-					in.log().Info("ingest: reading", "file", filepath.Base(path), "rows", n)
-				}
+				in.log().Info("ingest: reading", "file", filepath.Base(path), "rows", n)
 			}
 		}
 		if err := rows.Error(); err != nil {

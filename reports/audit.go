@@ -24,6 +24,9 @@ type table struct {
 	header []string
 	query  string
 	args   []any
+	// numbersFrom is the first column that holds whole numbers (0: none), so the
+	// workbook stores them as numbers.
+	numbersFrom int
 }
 
 func auditTables(run *pipeline.AuditRun, allRejects bool) []table {
@@ -34,16 +37,16 @@ func auditTables(run *pipeline.AuditRun, allRejects bool) []table {
 	return []table{
 		{"findings.csv", "Findings", []string{"claim_id", "component", "serial_number", "rule", "severity", "detail"},
 			`SELECT claim_id, component, serial_number, rule, severity, detail
-			 FROM findings WHERE run_id = ? ORDER BY claim_id, rule, serial_number`, []any{run.ID}},
+			 FROM findings WHERE run_id = ? ORDER BY claim_id, rule, serial_number`, []any{run.ID}, 0},
 		{"claims.csv", "Claims", []string{"claim_id", "status", "errors", "warnings", "stcs_claimed", "stcs_computed", "stcs_at_risk"},
 			`SELECT claim_id, status, errors::VARCHAR, warnings::VARCHAR, stcs_claimed::VARCHAR,
 				coalesce(stcs_computed::VARCHAR, ''), stcs_at_risk::VARCHAR
-			 FROM claim_results WHERE run_id = ? ORDER BY claim_id`, []any{run.ID}},
+			 FROM claim_results WHERE run_id = ? ORDER BY claim_id`, []any{run.ID}, 2},
 		{"rejects.csv", "Rejects", []string{"file", "line", "column", "value", "reason"},
 			`SELECT f.name, coalesce(r.line::VARCHAR, ''), coalesce(r.column_name, ''), coalesce(r.value, ''), r.reason
 			 FROM rejects r JOIN files f USING (file_id)
 			 WHERE r.file_id > ? AND r.file_id <= ?
-			 ORDER BY r.file_id, r.line NULLS FIRST, r.column_name`, []any{since, run.LastFileID}},
+			 ORDER BY r.file_id, r.line NULLS FIRST, r.column_name`, []any{since, run.LastFileID}, 0},
 	}
 }
 
@@ -238,7 +241,7 @@ func streamSheet(ctx context.Context, db *sql.DB, f *excelize.File, t table) err
 			return nil
 		}
 		for i, c := range cells {
-			if n, err := strconv.ParseInt(c, 10, 64); err == nil && t.file == "claims.csv" && i >= 2 {
+			if n, err := strconv.ParseInt(c, 10, 64); err == nil && t.numbersFrom > 0 && i >= t.numbersFrom {
 				vals[i] = n
 			} else {
 				vals[i] = c

@@ -35,15 +35,12 @@ commands:
 every command takes --db FILE and --config FILE.
 `
 
-type command struct {
-	run func(ctx context.Context, e *env, args []string) int
-}
-
-var commands = map[string]command{
-	"ingest": {runIngest},
-	"audit":  {runAudit},
-	"stc":    {runSTC},
-	"gen":    {runGen},
+// commands maps each command name to the function that runs it.
+var commands = map[string]func(ctx context.Context, e *env, args []string) int{
+	"ingest": runIngest,
+	"audit":  runAudit,
+	"stc":    runSTC,
+	"gen":    runGen,
 }
 
 // env is what every command gets: its streams and a logger on stderr.
@@ -61,13 +58,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		return exitOK
 	}
-	cmd, ok := commands[args[0]]
+	runCmd, ok := commands[args[0]]
 	if !ok {
 		fmt.Fprintf(stderr, "stcrecon: unknown command %q\n\n%s", args[0], usage)
 		return exitUsage
 	}
 	e := &env{stdout: stdout, stderr: stderr, log: slog.New(slog.NewTextHandler(stderr, nil))}
-	return cmd.run(ctx, e, args[1:])
+	return runCmd(ctx, e, args[1:])
 }
 
 // storeFlags are the flags every command shares.

@@ -23,7 +23,7 @@ demo: build ## generate sample data, ingest it, audit it (output in var/demo/out
 	$(BIN) audit --db $(DEMO)/stcrecon.duckdb --out $(DEMO)/out --all; test $$? -le 3
 
 bench: ## measure ingest and audit speed and memory
-	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./pipeline/ ./gen/
+	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./pipeline/... ./gen/
 
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt: $$out"; exit 1; fi

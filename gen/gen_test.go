@@ -18,7 +18,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"stcrecon/configs"
-	"stcrecon/pipeline"
+	"stcrecon/pipeline/ingest"
 )
 
 func generate(t testing.TB, dir string, o Options) Summary {
@@ -85,7 +85,7 @@ func TestHeadersMatchContract(t *testing.T) {
 	kinds := map[string]int{}
 	sawXLSX := false
 	for _, name := range s.Files {
-		k, ok := pipeline.KindOf(name)
+		k, ok := ingest.KindOf(name)
 		kind := string(k)
 		if !ok {
 			if name != ExpectedFindingsFile && name != ExpectedRejectsFile {
@@ -95,12 +95,12 @@ func TestHeadersMatchContract(t *testing.T) {
 		}
 		kinds[kind]++
 		header := firstRow(t, filepath.Join(dir, name))
-		if _, err := pipeline.ResolveHeader(k, header); err != nil {
+		if _, err := ingest.ResolveHeader(k, header); err != nil {
 			t.Errorf("%s: header %q: %v", name, header, err)
 		}
 		sawXLSX = sawXLSX || strings.HasSuffix(name, ".xlsx")
 	}
-	for _, k := range pipeline.Kinds {
+	for _, k := range ingest.Kinds {
 		if kinds[string(k)] == 0 {
 			t.Errorf("no %s file written", k)
 		}
@@ -224,7 +224,7 @@ func TestEveryRuleFires(t *testing.T) {
 	}
 	rejected := map[string]bool{}
 	for _, r := range readCSV(t, filepath.Join(dir, ExpectedRejectsFile))[1:] {
-		h := pipeline.NormalizeHeader(r[2])
+		h := ingest.NormalizeHeader(r[2])
 		if h == "installation_date" {
 			h = "installed_on"
 		}
@@ -252,7 +252,7 @@ func TestRejectLinesPointAtRows(t *testing.T) {
 		}
 		line := lines[n-1]
 		var ok bool
-		switch h := pipeline.NormalizeHeader(r[2]); h {
+		switch h := ingest.NormalizeHeader(r[2]); h {
 		case "serial_number":
 			ok = sciRE.MatchString(strings.Split(line, ",")[3])
 		case "installed_on", "installation_date":

@@ -1,7 +1,11 @@
-// Package pipeline holds the two stages that change the store: ingest (files →
-// history tables, with rejects) and audit (checks → findings and claim results of
-// one audit run), the Store they share, and the types that cross stage
-// boundaries: file kinds and their columns, a reject, a finding.
+// Package pipeline is the flow from files to findings. Its packages follow
+// the data one way:
+//
+//	ingest    files (CSV, XLSX) → the store's history tables, with rejects
+//	store     the DuckDB file: schema migrations, running embedded SQL by name
+//	audit     the store → the checks of the data contract → findings and claim
+//	          results of one audit run; the STC calculator
+//	storetest helpers for tests that open a fresh store and read it back
 //
 // Go drives; DuckDB does the set work. Every statement comes from package
 // queries (the sql/ folder) by name.

@@ -8,7 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"stcrecon/pipeline"
+	"stcrecon/pipeline/audit"
 )
 
 // xlsxMaxRows is the most rows a sheet holds; larger tables are left to the CSV files.
@@ -26,7 +26,7 @@ type table struct {
 	numbersFrom int
 }
 
-func auditTables(run *pipeline.AuditRun, allRejects bool) []table {
+func auditTables(run *audit.Run, allRejects bool) []table {
 	since := run.PrevFileID
 	if allRejects {
 		since = 0
@@ -58,7 +58,7 @@ type AuditFiles struct {
 // the previous audit, or all of them with allRejects) and audit.xlsx. Each file
 // is written beside its final name and renamed into place, so a crash never
 // leaves half a file.
-func WriteAudit(ctx context.Context, db *sql.DB, run *pipeline.AuditRun, allRejects bool, dir string) (AuditFiles, error) {
+func WriteAudit(ctx context.Context, db *sql.DB, run *audit.Run, allRejects bool, dir string) (AuditFiles, error) {
 	out := AuditFiles{Dir: dir}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return out, fmt.Errorf("report: %w", err)

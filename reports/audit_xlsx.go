@@ -8,12 +8,12 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"stcrecon/pipeline"
+	"stcrecon/pipeline/audit"
 )
 
 // writeAuditXLSX writes the workbook for people: a summary sheet with charts,
 // then the three tables, each streamed.
-func writeAuditXLSX(ctx context.Context, db *sql.DB, run *pipeline.AuditRun, tables []table, path string) error {
+func writeAuditXLSX(ctx context.Context, db *sql.DB, run *audit.Run, tables []table, path string) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	const summary = "Summary"

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"stcrecon/pipeline"
+	"stcrecon/pipeline/audit"
 	"stcrecon/reports"
 )
 
@@ -23,7 +23,7 @@ func runAudit(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(e, err)
 	}
-	run, err := (&pipeline.Auditor{Store: st, Config: cfg, Log: e.log}).Run(ctx, *all)
+	run, err := (&audit.Auditor{Store: st, Config: cfg, Log: e.log}).Run(ctx, *all)
 	var files reports.AuditFiles
 	if err == nil {
 		files, err = reports.WriteAudit(ctx, st.DB, run, *all, *out)
@@ -38,7 +38,7 @@ func runAudit(ctx context.Context, e *env, args []string) int {
 	return exitOK
 }
 
-func printAuditSummary(e *env, run *pipeline.AuditRun, files reports.AuditFiles) {
+func printAuditSummary(e *env, run *audit.Run, files reports.AuditFiles) {
 	w := e.stdout
 	fmt.Fprintf(w, "audit run %d (%s): %d claims audited in %.1fs\n", run.ID, run.Scope, run.Claims,
 		run.FinishedAt.Sub(run.StartedAt).Seconds())

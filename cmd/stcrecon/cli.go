@@ -11,7 +11,8 @@ import (
 	"strings"
 
 	"stcrecon/configs"
-	"stcrecon/pipeline"
+	"stcrecon/pipeline/ingest"
+	"stcrecon/pipeline/store"
 )
 
 // Exit statuses (data contract §5).
@@ -93,7 +94,7 @@ func parse(fs *flag.FlagSet, args []string) (code int, ok bool) {
 }
 
 // open loads the config and opens the store.
-func (sf *storeFlags) open(ctx context.Context, e *env) (*configs.Config, *pipeline.Store, error) {
+func (sf *storeFlags) open(ctx context.Context, e *env) (*configs.Config, *store.Store, error) {
 	cfg, err := configs.Load(sf.config)
 	if err != nil {
 		return nil, nil, err
@@ -102,7 +103,7 @@ func (sf *storeFlags) open(ctx context.Context, e *env) (*configs.Config, *pipel
 	if path == "" {
 		path = cfg.DB
 	}
-	st, err := pipeline.Open(ctx, path, cfg.MemoryLimit)
+	st, err := store.Open(ctx, path, cfg.MemoryLimit)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -127,7 +128,7 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(e, err)
 	}
-	in := &pipeline.Ingester{Store: st, Log: e.log, ProgressEvery: cfg.Ingest.ProgressEveryRows}
+	in := &ingest.Ingester{Store: st, Log: e.log, ProgressEvery: cfg.Ingest.ProgressEveryRows}
 	results, err := in.Ingest(ctx, fs.Args())
 	printIngestSummary(e, results)
 	if cerr := st.Close(); err == nil {
@@ -137,7 +138,7 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 		return fail(e, err)
 	}
 	for _, r := range results {
-		if r.Status == pipeline.Rejected || r.Rejected > 0 {
+		if r.Status == ingest.Rejected || r.Rejected > 0 {
 			return exitRejected
 		}
 	}
@@ -146,13 +147,13 @@ func runIngest(ctx context.Context, e *env, args []string) int {
 
 // printIngestSummary writes what happened to each file on stdout, and every
 // rejected file or row, as file:line:col: message, on stderr.
-func printIngestSummary(e *env, results []pipeline.FileResult) {
-	rowsByKind := map[pipeline.Kind]int64{}
+func printIngestSummary(e *env, results []ingest.FileResult) {
+	rowsByKind := map[ingest.Kind]int64{}
 	var loaded, skipped, rejected int
 	var rowsRejected int64
 	for _, r := range results {
 		switch r.Status {
-		case pipeline.Loaded:
+		case ingest.Loaded:
 			loaded++
 			rowsByKind[r.Kind] += r.Rows
 			rowsRejected += r.Rejected
@@ -163,10 +164,10 @@ func printIngestSummary(e *env, results []pipeline.FileResult) {
 			if int64(len(r.Rejects)) < r.Rejected {
 				fmt.Fprintf(e.stderr, "%s: %d more rejected rows: see rejects.csv of the next audit\n", shortName(r.Path), r.Rejected-int64(len(r.Rejects)))
 			}
-		case pipeline.Skipped:
+		case ingest.Skipped:
 			skipped++
 			fmt.Fprintf(e.stdout, "skipped   %-40s %s\n", shortName(r.Path), r.Err)
-		case pipeline.Rejected:
+		case ingest.Rejected:
 			rejected++
 			fmt.Fprintf(e.stdout, "REJECTED  %-40s the whole file: see stderr\n", shortName(r.Path))
 			fmt.Fprintln(e.stderr, r.Err)

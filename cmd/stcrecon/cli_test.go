@@ -74,7 +74,7 @@ func TestSTCCalculator(t *testing.T) {
 func TestIngestAndAudit(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "store.duckdb")
-	code, _, errs := runCLI(t, "ingest", "--db", db, "../../pipeline/testdata/checks/base")
+	code, _, errs := runCLI(t, "ingest", "--db", db, "../../pipeline/audit/testdata/checks/base")
 	if code != exitOK {
 		t.Fatalf("ingest base: exit %d: %s", code, errs)
 	}

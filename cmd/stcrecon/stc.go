@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"stcrecon/configs"
-	"stcrecon/pipeline"
+	"stcrecon/pipeline/audit"
 )
 
 func runSTC(ctx context.Context, e *env, args []string) int {
@@ -31,7 +31,7 @@ func runSTC(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(e, err)
 	}
-	c, err := pipeline.ComputeSTC(ctx, cfg, *postcode, *kw, day, *years)
+	c, err := audit.ComputeSTC(ctx, cfg, *postcode, *kw, day, *years)
 	if err != nil {
 		return fail(e, err)
 	}
@@ -48,7 +48,7 @@ func parseDay(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%q is not a date (YYYY-MM-DD or DD/MM/YYYY)", s)
 }
 
-func printSTC(e *env, c *pipeline.STCCalc) {
+func printSTC(e *env, c *audit.STCCalc) {
 	w := e.stdout
 	if c.Zone == 0 {
 		fmt.Fprintf(w, "postcode %s is in no zone range: no STCs can be computed\n", c.Postcode)

@@ -1,9 +1,11 @@
-package pipeline
+package audit
 
 import (
 	"context"
 	"testing"
 	"time"
+
+	"stcrecon/pipeline/storetest"
 )
 
 // STCs are exact: doubles give 100 × 1.382 × 5 = 690.99…, DECIMAL gives 691.
@@ -42,12 +44,12 @@ func TestComputeSTCIsExact(t *testing.T) {
 // ones. Its rejects are those of the files loaded since the previous run.
 func TestAuditScopeAndRuns(t *testing.T) {
 	ctx := context.Background()
-	st := MustOpenStore(t)
-	ingest(t, st, "testdata/checks/base")
+	st := storetest.MustOpen(t)
+	load(t, st, "testdata/checks/base")
 	dir := t.TempDir()
-	a := &Auditor{Store: st, Config: mustConfig(t), Now: func() time.Time { return testNow }}
+	a := &Auditor{Store: st, Config: mustConfig(t), Now: func() time.Time { return storetest.Now }}
 
-	ingest(t, st, writeFile(t, dir, "claims_1.csv", claimsHeader+
+	load(t, st, storetest.WriteFile(t, dir, "claims_1.csv", claimsHeader+
 		"PVD1,2025-03-20,2025-03-01,2000,0.800,2,Jinko Solar,JKM400,Fronius,Primo,Primo 5.0,6,6,,J001;J002,F001\n"+
 		"PVD2,2025-03-20,2025-03-01,2000,0.800,2,Jinko Solar,JKM400,Fronius,Primo,Primo 5.0,6,6,,J003;J004,F002\n"+
 		"PVD3,bad date,2025-03-01,2000,0.800,2,Jinko Solar,JKM400,Fronius,Primo,Primo 5.0,6,6,,J005;J006,F003\n"))
@@ -60,7 +62,7 @@ func TestAuditScopeAndRuns(t *testing.T) {
 	}
 
 	// A new claim that re-uses J002, and an amendment of PVD2.
-	ingest(t, st, writeFile(t, dir, "claims_2.csv", claimsHeader+
+	load(t, st, storetest.WriteFile(t, dir, "claims_2.csv", claimsHeader+
 		"PVD4,2025-03-20,2025-03-01,2000,0.800,2,Jinko Solar,JKM400,Fronius,Primo,Primo 5.0,6,6,,J002;J007,F004\n"+
 		"PVD2,2025-03-25,2025-03-01,2000,0.800,2,Jinko Solar,JKM400,Fronius,Primo,Primo 5.0,6,7,,J003;J004,F002\n"))
 	run2, err := a.Run(ctx, false)
@@ -70,12 +72,17 @@ func TestAuditScopeAndRuns(t *testing.T) {
 	if run2.Claims != 2 || run2.Failed != 2 || run2.PrevFileID != run1.LastFileID {
 		t.Fatalf("run 2: %+v", run2)
 	}
-	assertRows(t, query(t, st.DB, "SELECT claim_id, rule, detail FROM findings WHERE run_id = ? ORDER BY ALL", run2.ID),
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT claim_id, rule, detail FROM findings WHERE run_id = ? ORDER BY ALL", run2.ID),
 		"PVD2|claim.stc_overclaim|claims 7 STCs; 0.800 kW × 1.382 (zone 3) × 6 years = 6",
 		"PVD4|panel.duplicate|also claimed in PVD1")
 	// History: PVD2's first version kept its result from run 1.
-	assertRows(t, query(t, st.DB, "SELECT run_id, claim_id, status FROM claim_results ORDER BY run_id, claim_id"),
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT run_id, claim_id, status FROM claim_results ORDER BY run_id, claim_id"),
 		"1|PVD1|pass", "1|PVD2|pass", "2|PVD2|fail", "2|PVD4|fail")
+	// The current verdict of each claim is its current version's latest result.
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT claim_id, run_id, status FROM claim_results_current ORDER BY claim_id"),
+		"PVD1|1|pass", "PVD2|2|fail", "PVD4|2|fail")
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT claim_id, run_id, rule FROM findings_current ORDER BY ALL"),
+		"PVD2|2|claim.stc_overclaim", "PVD4|2|panel.duplicate")
 
 	run3, err := a.Run(ctx, false)
 	if err != nil || run3.Claims != 0 {
@@ -85,6 +92,6 @@ func TestAuditScopeAndRuns(t *testing.T) {
 	if err != nil || run4.Claims != 3 || run4.Failed != 3 {
 		t.Fatalf("run 4 (--all): %+v %v", run4, err)
 	}
-	assertRows(t, query(t, st.DB, "SELECT run_id, scope, claims, passed, review, failed, findings FROM audit_runs ORDER BY run_id"),
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT run_id, scope, claims, passed, review, failed, findings FROM audit_runs ORDER BY run_id"),
 		"1|new|2|2|0|0|0", "2|new|2|0|0|2|2", "3|new|0|0|0|0|0", "4|all|3|0|0|3|3")
 }

@@ -1,4 +1,4 @@
-package pipeline
+package ingest
 
 import (
 	"bytes"
@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"stcrecon/pipeline/storetest"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -98,7 +100,7 @@ func (c readerCase) write(tb testing.TB, dir, format string, header []string) (s
 		w.Write(r)
 	}
 	w.Flush()
-	writeFile(tb, dir, filepath.Base(path), buf.String())
+	storetest.WriteFile(tb, dir, filepath.Base(path), buf.String())
 	return path, 5 // header 1, good1 2-3, blank 4
 }
 
@@ -107,7 +109,7 @@ func TestReaderConformance(t *testing.T) {
 		for _, c := range readerCases {
 			t.Run(format+"/"+string(c.kind), func(t *testing.T) {
 				dir := t.TempDir()
-				st := MustOpenStore(t)
+				st := storetest.MustOpen(t)
 				path, badLine := c.write(t, dir, format, c.header)
 
 				r := only(t, ingest(t, st, path))
@@ -118,7 +120,7 @@ func TestReaderConformance(t *testing.T) {
 				if rj.Line != badLine || rj.Column != c.badCol {
 					t.Fatalf("reject at line %d column %q, want line %d column %q: %s", rj.Line, rj.Column, badLine, c.badCol, rj)
 				}
-				assertRows(t, query(t, st.DB, c.dateQuery), c.date)
+				storetest.AssertRows(t, storetest.Query(t, st.DB, c.dateQuery), c.date)
 
 				// The same content again is a no-op.
 				if r := only(t, ingest(t, st, path)); r.Status != Skipped {
@@ -127,14 +129,14 @@ func TestReaderConformance(t *testing.T) {
 
 				// Without its first required column the file is rejected whole.
 				missing := c.header[0]
-				st2 := MustOpenStore(t)
+				st2 := storetest.MustOpen(t)
 				path2, _ := c.write(t, t.TempDir(), format, append([]string{"not_" + missing}, c.header[1:]...))
 				r = only(t, ingest(t, st2, path2))
 				if r.Status != Rejected || !strings.Contains(r.Err.Error(), "missing required column "+missing) {
 					t.Fatalf("missing %s: %s %v", missing, r.Status, r.Err)
 				}
 				table := string(c.kind)
-				assertRows(t, query(t, st2.DB, fmt.Sprintf("SELECT count(*) FROM %s", table)), "0")
+				storetest.AssertRows(t, storetest.Query(t, st2.DB, fmt.Sprintf("SELECT count(*) FROM %s", table)), "0")
 			})
 		}
 	}

@@ -1,4 +1,4 @@
-package pipeline
+package audit
 
 import (
 	"context"
@@ -10,11 +10,12 @@ import (
 	"time"
 
 	"stcrecon/configs"
+	"stcrecon/pipeline/store"
 	queries "stcrecon/sql"
 )
 
-// AuditRun is what one audit run did.
-type AuditRun struct {
+// Run is what one audit run did.
+type Run struct {
 	ID          int64
 	Scope       string // "new" or "all"
 	StartedAt   time.Time
@@ -33,7 +34,7 @@ type AuditRun struct {
 
 // Auditor runs the checks of the data contract §3 over the store.
 type Auditor struct {
-	Store  *Store
+	Store  *store.Store
 	Config *configs.Config
 	Log    *slog.Logger
 	Now    func() time.Time
@@ -48,14 +49,14 @@ func (a *Auditor) now() time.Time {
 
 // Run audits the claims not yet audited (all current claims when all is set)
 // and records the run, its findings and its claim results in one transaction.
-func (a *Auditor) Run(ctx context.Context, all bool) (*AuditRun, error) {
+func (a *Auditor) Run(ctx context.Context, all bool) (*Run, error) {
 	conn, err := a.Store.DB.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("audit: %w", err)
 	}
 	defer conn.Close()
 	began := time.Now()
-	run := &AuditRun{Scope: "new", StartedAt: a.now(), ByRule: map[string]int64{}}
+	run := &Run{Scope: "new", StartedAt: a.now(), ByRule: map[string]int64{}}
 	if all {
 		run.Scope = "all"
 	}
@@ -77,12 +78,12 @@ func (a *Auditor) Run(ctx context.Context, all bool) (*AuditRun, error) {
 		return nil, err
 	}
 	// The claims in scope, their STC arithmetic, and their ledger matches.
-	if err := execFile(ctx, tx, "audit/scope.sql", all); err != nil {
+	if err := store.ExecFile(ctx, tx, "audit/scope.sql", all); err != nil {
 		return nil, err
 	}
 	for _, f := range []string{"audit/stc.sql", "audit/claims.sql", "audit/matches.sql", "audit/duplicates.sql"} {
 		t0 := time.Now()
-		if err := execFile(ctx, tx, f); err != nil {
+		if err := store.ExecFile(ctx, tx, f); err != nil {
 			return nil, err
 		}
 		a.log().Info("audit: step", "sql", f, "seconds", time.Since(t0).Seconds())
@@ -110,7 +111,7 @@ func (a *Auditor) Run(ctx context.Context, all bool) (*AuditRun, error) {
 		n, _ := res.RowsAffected()
 		a.log().Info("audit: check", "rule", rule, "findings", n, "seconds", time.Since(start).Seconds())
 	}
-	if err := execFile(ctx, tx, "audit/results.sql", run.ID); err != nil {
+	if err := store.ExecFile(ctx, tx, "audit/results.sql", run.ID); err != nil {
 		return nil, err
 	}
 	run.FinishedAt = a.now()
@@ -153,7 +154,7 @@ func (a *Auditor) Run(ctx context.Context, all bool) (*AuditRun, error) {
 }
 
 // Rules returns the rule ids in the order reports list them.
-func (r *AuditRun) Rules() []string {
+func (r *Run) Rules() []string {
 	var out []string
 	for k := range r.ByRule {
 		out = append(out, k)
@@ -167,57 +168,6 @@ func (a *Auditor) log() *slog.Logger {
 		return a.Log
 	}
 	return slog.New(slog.DiscardHandler)
-}
-
-type execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
-// execFile runs every statement of one embedded SQL file; args go to the
-// statements that take parameters.
-func execFile(ctx context.Context, db execer, name string, args ...any) error {
-	text, err := queries.Get(name)
-	if err != nil {
-		return err
-	}
-	for _, stmt := range queries.Statements(text) {
-		var err error
-		if countParams(stmt) > 0 {
-			_, err = db.ExecContext(ctx, stmt, args...)
-		} else {
-			_, err = db.ExecContext(ctx, stmt)
-		}
-		if err != nil {
-			return fmt.Errorf("sql/%s: %w", name, err)
-		}
-	}
-	return nil
-}
-
-// countParams counts '?' placeholders outside string literals and comments.
-func countParams(stmt string) int {
-	n := 0
-	inStr, inComment := false, false
-	for i := 0; i < len(stmt); i++ {
-		c := stmt[i]
-		switch {
-		case inComment:
-			if c == '\n' {
-				inComment = false
-			}
-		case inStr:
-			if c == '\'' {
-				inStr = false
-			}
-		case c == '\'':
-			inStr = true
-		case c == '-' && i+1 < len(stmt) && stmt[i+1] == '-':
-			inComment = true
-		case c == '?':
-			n++
-		}
-	}
-	return n
 }
 
 // LoadConfigTables puts the configuration the SQL needs into temp tables of

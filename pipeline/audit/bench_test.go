@@ -1,4 +1,4 @@
-package pipeline
+package audit
 
 import (
 	"bufio"
@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"stcrecon/gen"
+	"stcrecon/pipeline/ingest"
+	"stcrecon/pipeline/store"
 )
 
 // peakRSSMB is the process's peak resident memory so far, DuckDB's included.
@@ -58,13 +60,13 @@ func BenchmarkIngestPanelLedger1M(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		st, err := Open(context.Background(), filepath.Join(dir, fmt.Sprintf("bench%d.duckdb", i)), "")
+		st, err := store.Open(context.Background(), filepath.Join(dir, fmt.Sprintf("bench%d.duckdb", i)), "")
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()
 		start := time.Now()
-		res, err := (&Ingester{Store: st, Log: benchLog()}).Ingest(context.Background(), []string{path})
+		res, err := (&ingest.Ingester{Store: st, Log: benchLog()}).Ingest(context.Background(), []string{path})
 		if err != nil || res[0].Rows != rows {
 			b.Fatalf("%v %+v", err, res)
 		}
@@ -116,12 +118,12 @@ func BenchmarkAudit100kClaims5MSerials(b *testing.B) {
 		}
 		extra += ledger - rows
 	}
-	st, err := Open(ctx, filepath.Join(dir, "bench.duckdb"), "")
+	st, err := store.Open(ctx, filepath.Join(dir, "bench.duckdb"), "")
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	if _, err := (&Ingester{Store: st}).Ingest(ctx, []string{inbox}); err != nil {
+	if _, err := (&ingest.Ingester{Store: st}).Ingest(ctx, []string{inbox}); err != nil {
 		b.Fatal(err)
 	}
 	var serials int64

@@ -1,4 +1,8 @@
-package pipeline
+// Package store is the DuckDB file that holds everything stcrecon knows: it
+// opens the file, applies the embedded schema migrations in order, and runs
+// embedded SQL files by name. Ingest and audit change the store; reports only
+// read it.
+package store
 
 import (
 	"context"
@@ -33,7 +37,7 @@ func Open(ctx context.Context, path, memoryLimit string) (*Store, error) {
 	}
 	s := &Store{DB: db, Path: path}
 	if memoryLimit != "" {
-		if _, err := db.ExecContext(ctx, "SET memory_limit = "+quoteLiteral(memoryLimit)); err != nil {
+		if _, err := db.ExecContext(ctx, "SET memory_limit = "+QuoteLiteral(memoryLimit)); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("open store %s: memory_limit: %w", path, err)
 		}
@@ -106,9 +110,9 @@ func (s *Store) apply(ctx context.Context, m queries.Migration) error {
 	return tx.Commit()
 }
 
-// quoteLiteral quotes s as a SQL string literal, for the few places DuckDB
+// QuoteLiteral quotes s as a SQL string literal, for the few places DuckDB
 // cannot bind a parameter (file paths in read_csv, SET values, COPY targets).
-func quoteLiteral(s string) string {
+func QuoteLiteral(s string) string {
 	out := make([]byte, 0, len(s)+2)
 	out = append(out, '\'')
 	for i := 0; i < len(s); i++ {
@@ -118,4 +122,56 @@ func quoteLiteral(s string) string {
 		out = append(out, s[i])
 	}
 	return string(append(out, '\''))
+}
+
+// Execer is what ExecFile runs statements on: a *sql.DB, *sql.Conn or *sql.Tx.
+type Execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// ExecFile runs every statement of one embedded SQL file; args go to the
+// statements that take parameters.
+func ExecFile(ctx context.Context, db Execer, name string, args ...any) error {
+	text, err := queries.Get(name)
+	if err != nil {
+		return err
+	}
+	for _, stmt := range queries.Statements(text) {
+		var err error
+		if countParams(stmt) > 0 {
+			_, err = db.ExecContext(ctx, stmt, args...)
+		} else {
+			_, err = db.ExecContext(ctx, stmt)
+		}
+		if err != nil {
+			return fmt.Errorf("sql/%s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// countParams counts '?' placeholders outside string literals and comments.
+func countParams(stmt string) int {
+	n := 0
+	inStr, inComment := false, false
+	for i := 0; i < len(stmt); i++ {
+		c := stmt[i]
+		switch {
+		case inComment:
+			if c == '\n' {
+				inComment = false
+			}
+		case inStr:
+			if c == '\'' {
+				inStr = false
+			}
+		case c == '\'':
+			inStr = true
+		case c == '-' && i+1 < len(stmt) && stmt[i+1] == '-':
+			inComment = true
+		case c == '?':
+			n++
+		}
+	}
+	return n
 }

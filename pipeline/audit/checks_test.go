@@ -1,4 +1,4 @@
-package pipeline
+package audit
 
 import (
 	"bytes"
@@ -12,6 +12,9 @@ import (
 	"time"
 
 	"stcrecon/configs"
+	"stcrecon/pipeline/ingest"
+	"stcrecon/pipeline/store"
+	"stcrecon/pipeline/storetest"
 	queries "stcrecon/sql"
 )
 
@@ -66,11 +69,11 @@ func parseCheckCase(tb testing.TB, text string) checkCase {
 
 // auditCase loads base plus the case's files into a fresh store, audits every
 // claim, and returns the run with the store.
-func auditCase(tb testing.TB, cfg *configs.Config, files map[string]string, order []string) (*Store, *AuditRun) {
+func auditCase(tb testing.TB, cfg *configs.Config, files map[string]string, order []string) (*store.Store, *Run) {
 	tb.Helper()
-	st := MustOpenStore(tb)
-	for _, r := range ingest(tb, st, "testdata/checks/base") {
-		if r.Status != Loaded || r.Rejected > 0 {
+	st := storetest.MustOpen(tb)
+	for _, r := range load(tb, st, "testdata/checks/base") {
+		if r.Status != ingest.Loaded || r.Rejected > 0 {
 			tb.Fatalf("base %s: %s %v %v", r.Path, r.Status, r.Err, r.Rejects)
 		}
 	}
@@ -87,14 +90,14 @@ func auditCase(tb testing.TB, cfg *configs.Config, files map[string]string, orde
 			cfg = &copied
 			continue
 		}
-		paths = append(paths, writeFile(tb, dir, name, files[name]))
+		paths = append(paths, storetest.WriteFile(tb, dir, name, files[name]))
 	}
-	for _, r := range ingest(tb, st, paths...) {
-		if r.Status != Loaded || r.Rejected > 0 {
+	for _, r := range load(tb, st, paths...) {
+		if r.Status != ingest.Loaded || r.Rejected > 0 {
 			tb.Fatalf("%s: %s %v %v", r.Path, r.Status, r.Err, r.Rejects)
 		}
 	}
-	a := &Auditor{Store: st, Config: cfg, Now: func() time.Time { return testNow }}
+	a := &Auditor{Store: st, Config: cfg, Now: func() time.Time { return storetest.Now }}
 	run, err := a.Run(context.Background(), true)
 	if err != nil {
 		tb.Fatal(err)
@@ -111,9 +114,9 @@ func mustConfig(tb testing.TB) *configs.Config {
 	return cfg
 }
 
-func findingsCSV(tb testing.TB, st *Store, runID int64, rule string) string {
+func findingsCSV(tb testing.TB, st *store.Store, runID int64, rule string) string {
 	tb.Helper()
-	rows := query(tb, st.DB, `SELECT claim_id, component, serial_number, rule, severity, detail FROM findings
+	rows := storetest.Query(tb, st.DB, `SELECT claim_id, component, serial_number, rule, severity, detail FROM findings
 		WHERE run_id = ? AND rule = ? ORDER BY claim_id, rule, serial_number`, runID, rule)
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
@@ -150,7 +153,7 @@ func TestChecks(t *testing.T) {
 			if got == "" {
 				t.Fatalf("%s: the check never fires", path)
 			}
-			quiet := query(t, st.DB, `SELECT count(*) FROM claim_results r WHERE run_id = ?
+			quiet := storetest.Query(t, st.DB, `SELECT count(*) FROM claim_results r WHERE run_id = ?
 				AND NOT EXISTS (SELECT 1 FROM findings f WHERE f.run_id = r.run_id AND f.claim_id = r.claim_id AND f.rule = ?)`, run.ID, rule)
 			if quiet[0] == "0" {
 				t.Fatalf("%s: every claim fires; add one that does not", path)
@@ -167,7 +170,7 @@ func TestChecksCleanClaimsPass(t *testing.T) {
 	}
 	c := parseCheckCase(t, string(text))
 	st, run := auditCase(t, mustConfig(t), c.files, c.order)
-	assertRows(t, query(t, st.DB, "SELECT rule, claim_id, detail FROM findings WHERE run_id = ?", run.ID))
-	assertRows(t, query(t, st.DB, "SELECT claim_id, status, stcs_claimed, stcs_computed FROM claim_results WHERE run_id = ? ORDER BY claim_id", run.ID),
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT rule, claim_id, detail FROM findings WHERE run_id = ?", run.ID))
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT claim_id, status, stcs_claimed, stcs_computed FROM claim_results WHERE run_id = ? ORDER BY claim_id", run.ID),
 		strings.Split(strings.TrimSpace(c.expected), "\n")...)
 }

@@ -1,4 +1,4 @@
-package pipeline
+package ingest
 
 import (
 	"bytes"
@@ -10,6 +10,8 @@ import (
 	"os"
 	"strings"
 	"unicode/utf8"
+
+	"stcrecon/pipeline/store"
 )
 
 // csvScan is what one pass over a CSV file's bytes learns before DuckDB reads
@@ -228,7 +230,7 @@ func stageCSV(ctx context.Context, conn *sql.Conn, path string, scan *csvScan, l
 		SELECT * FROM read_csv(%s, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
 			columns = {%s}, store_rejects = true,
 			rejects_table = 'stage_csv_errors', rejects_scan = 'stage_csv_scans')`,
-		quoteLiteral(path), cols.String())
+		store.QuoteLiteral(path), cols.String())
 	if _, err := conn.ExecContext(ctx, read); err != nil {
 		return fmt.Errorf("read_csv: %w", err)
 	}

@@ -1,4 +1,4 @@
-package pipeline
+package ingest
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"stcrecon/pipeline/store"
 	queries "stcrecon/sql"
 )
 
@@ -86,7 +87,7 @@ const MaxListedRejects = 100
 
 // Ingester loads files into the store.
 type Ingester struct {
-	Store *Store
+	Store *store.Store
 	Log   *slog.Logger
 	// Now gives the ingest time (the default uploaded_at); time.Now if nil.
 	Now func() time.Time

@@ -1,4 +1,4 @@
-package pipeline
+package ingest
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"stcrecon/pipeline/storetest"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -60,53 +62,53 @@ func TestIngestAliasesAndReorderedColumns(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			st := MustOpenStore(t)
-			r := only(t, ingest(t, st, writeFile(t, dir, c.name, c.content)))
+			st := storetest.MustOpen(t)
+			r := only(t, ingest(t, st, storetest.WriteFile(t, dir, c.name, c.content)))
 			if r.Status != Loaded || r.Rejected != 0 {
 				t.Fatalf("status %s, %d rejected: %v %v", r.Status, r.Rejected, r.Err, r.Rejects)
 			}
-			assertRows(t, query(t, st.DB, c.query), c.want...)
+			storetest.AssertRows(t, storetest.Query(t, st.DB, c.query), c.want...)
 		})
 	}
 }
 
 func TestIngestSplitsSerialListsInOrder(t *testing.T) {
-	st := MustOpenStore(t)
-	p := writeFile(t, t.TempDir(), "claims_1.csv", claimsHeader+
+	st := storetest.MustOpen(t)
+	p := storetest.WriteFile(t, t.TempDir(), "claims_1.csv", claimsHeader+
 		"PVD1,2025-03-20,2025-03-01,2000,1.2,3,Jinko,JKM400,Fronius,,Primo,6,9,,\"a1; A2 |a3\na 4,\",I1\n")
 	r := only(t, ingest(t, st, p))
 	if r.Rows != 1 || r.Rejected != 0 {
 		t.Fatalf("%+v", r)
 	}
-	assertRows(t, query(t, st.DB, "SELECT component, position, serial_number, serial_norm FROM claim_serials ORDER BY component DESC, position"),
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT component, position, serial_number, serial_norm FROM claim_serials ORDER BY component DESC, position"),
 		"panel|1|a1|A1", "panel|2|A2|A2", "panel|3|a3|A3", "panel|4|a 4|A4", "inverter|1|I1|I1")
 }
 
 func TestIngestAustralianDates(t *testing.T) {
-	st := MustOpenStore(t)
-	p := writeFile(t, t.TempDir(), "suppliers.csv", "supplier_name,product,brand,authorised_from,authorised_to\n"+
+	st := storetest.MustOpen(t)
+	p := storetest.WriteFile(t, t.TempDir(), "suppliers.csv", "supplier_name,product,brand,authorised_from,authorised_to\n"+
 		"Acme,panel,Jinko,01/02/2024,5/3/2026\n")
 	only(t, ingest(t, st, p))
-	assertRows(t, query(t, st.DB, "SELECT authorised_from, authorised_to FROM suppliers"), "2024-02-01|2026-03-05")
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT authorised_from, authorised_to FROM suppliers"), "2024-02-01|2026-03-05")
 }
 
 func TestIngestBOMAndCRLF(t *testing.T) {
-	st := MustOpenStore(t)
-	p := writeFile(t, t.TempDir(), "cec_modules.csv", "\xEF\xBB\xBFlicensee,model_number,approved_on,expires_on\r\n"+
+	st := storetest.MustOpen(t)
+	p := storetest.WriteFile(t, t.TempDir(), "cec_modules.csv", "\xEF\xBB\xBFlicensee,model_number,approved_on,expires_on\r\n"+
 		"Jinko,JKM400,2023-03-01,2028-02-28\r\nTrina,TSM420,2024-01-01,2029-01-01\r\n")
 	r := only(t, ingest(t, st, p))
 	if r.Rows != 2 || r.Rejected != 0 {
 		t.Fatalf("%+v", r)
 	}
 	// No stray \r in the last column, no BOM in the first.
-	assertRows(t, query(t, st.DB, "SELECT licensee, expires_on FROM cec_modules ORDER BY line"), "Jinko|2028-02-28", "Trina|2029-01-01")
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT licensee, expires_on FROM cec_modules ORDER BY line"), "Jinko|2028-02-28", "Trina|2029-01-01")
 }
 
 // A bad row is reported at the line a person sees in an editor, even after a
 // quoted cell that spans lines and a blank line; the other rows load.
 func TestIngestBadRowLineNumbers(t *testing.T) {
-	st := MustOpenStore(t)
-	p := writeFile(t, t.TempDir(), "panel_ledger.csv",
+	st := storetest.MustOpen(t)
+	p := storetest.WriteFile(t, t.TempDir(), "panel_ledger.csv",
 		"supplier_name,licensee,model_number,serial_number,uploaded_at,status,reason\n"+ // 1
 			"Acme,Jinko,JKM400,S1,2025-01-01,valid,\n"+ // 2
 			"Acme,Jinko,JKM400,S2,2025-01-01,invalid,\"stolen:\nsee report\n#12\"\n"+ // 3-5
@@ -123,19 +125,19 @@ func TestIngestBadRowLineNumbers(t *testing.T) {
 	for _, rj := range r.Rejects {
 		got = append(got, rj.String())
 	}
-	assertRows(t, got,
+	storetest.AssertRows(t, got,
 		`panel_ledger.csv:7:5: uploaded_at: not a date or timestamp: use YYYY-MM-DD, DD/MM/YYYY or ISO 8601 (value "2025-02-30")`,
 		`panel_ledger.csv:8: row has 3 cells; the header has 7`,
 		`panel_ledger.csv:9:3: model_number: required value is empty`,
 		`panel_ledger.csv:9:6: status: status must be valid or invalid (value "maybe")`,
 	)
-	assertRows(t, query(t, st.DB, "SELECT line, serial_number, status FROM panel_ledger ORDER BY line"),
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT line, serial_number, status FROM panel_ledger ORDER BY line"),
 		"2|S1|valid", "3|S2|invalid", "10|S6|valid")
 }
 
 func TestIngestMissingRequiredColumnRejectsTheFile(t *testing.T) {
-	st := MustOpenStore(t)
-	p := writeFile(t, t.TempDir(), "claims_x.csv", strings.Replace(claimsHeader, "panel_serials,", "", 1)+
+	st := storetest.MustOpen(t)
+	p := storetest.WriteFile(t, t.TempDir(), "claims_x.csv", strings.Replace(claimsHeader, "panel_serials,", "", 1)+
 		"PVD1,2025-03-20,2025-03-01,2000,1.2,3,Jinko,JKM400,Fronius,,Primo,6,9,,I1\n")
 	r := only(t, ingest(t, st, p))
 	if r.Status != Rejected {
@@ -144,8 +146,8 @@ func TestIngestMissingRequiredColumnRejectsTheFile(t *testing.T) {
 	if want := "claims_x.csv:1: missing required column panel_serials"; r.Err == nil || r.Err.Error() != want {
 		t.Fatalf("error %v, want %s", r.Err, want)
 	}
-	assertRows(t, query(t, st.DB, "SELECT count(*) FROM claims"), "0")
-	assertRows(t, query(t, st.DB, "SELECT f.name, f.status, r.line, r.reason FROM rejects r JOIN files f USING (file_id)"),
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT count(*) FROM claims"), "0")
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT f.name, f.status, r.line, r.reason FROM rejects r JOIN files f USING (file_id)"),
 		"claims_x.csv|rejected|1|file rejected: missing required column panel_serials")
 }
 
@@ -162,15 +164,15 @@ func TestIngestRejectsWholeFiles(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			st := MustOpenStore(t)
-			r := only(t, ingest(t, st, writeFile(t, dir, c.name, c.content)))
+			st := storetest.MustOpen(t)
+			r := only(t, ingest(t, st, storetest.WriteFile(t, dir, c.name, c.content)))
 			if r.Status != Rejected || r.Err == nil || r.Err.Error() != c.err {
 				t.Fatalf("status %s, error %v\nwant error %s", r.Status, r.Err, c.err)
 			}
 		})
 	}
 	t.Run("missing file", func(t *testing.T) {
-		st := MustOpenStore(t)
+		st := storetest.MustOpen(t)
 		r := only(t, ingest(t, st, filepath.Join(dir, "claims_gone.csv")))
 		if r.Status != Rejected || !strings.Contains(r.Err.Error(), "claims_gone.csv: cannot read the file: no such file or directory") {
 			t.Fatalf("%v", r.Err)
@@ -179,58 +181,58 @@ func TestIngestRejectsWholeFiles(t *testing.T) {
 }
 
 func TestIngestSameFileTwiceIsANoOp(t *testing.T) {
-	st := MustOpenStore(t)
+	st := storetest.MustOpen(t)
 	dir := t.TempDir()
-	p := writeFile(t, dir, "cec_modules.csv", "licensee,model_number,approved_on,expires_on\nJinko,JKM400,2023-03-01,2028-02-28\n")
+	p := storetest.WriteFile(t, dir, "cec_modules.csv", "licensee,model_number,approved_on,expires_on\nJinko,JKM400,2023-03-01,2028-02-28\n")
 	only(t, ingest(t, st, p))
 	// Same content under another name is still the same file.
-	q := writeFile(t, dir, "cec_modules_copy.csv", "licensee,model_number,approved_on,expires_on\nJinko,JKM400,2023-03-01,2028-02-28\n")
+	q := storetest.WriteFile(t, dir, "cec_modules_copy.csv", "licensee,model_number,approved_on,expires_on\nJinko,JKM400,2023-03-01,2028-02-28\n")
 	r := only(t, ingest(t, st, q))
 	if r.Status != Skipped || !strings.Contains(r.Err.Error(), "same content as cec_modules.csv") {
 		t.Fatalf("status %s: %v", r.Status, r.Err)
 	}
-	assertRows(t, query(t, st.DB, "SELECT count(*) FROM cec_modules"), "1")
-	assertRows(t, query(t, st.DB, "SELECT count(*) FROM files"), "1")
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT count(*) FROM cec_modules"), "1")
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT count(*) FROM files"), "1")
 }
 
 // A folder's files load in name order, so a status update after the upload it
 // updates; the latest entry wins and the history is kept.
 func TestIngestLedgerStatusUpdate(t *testing.T) {
-	st := MustOpenStore(t)
+	st := storetest.MustOpen(t)
 	dir := t.TempDir()
-	writeFile(t, dir, "inverter_ledger_02_status.csv", "manufacturer,model,series,serial number,status,reason,uploaded_at\n"+
+	storetest.WriteFile(t, dir, "inverter_ledger_02_status.csv", "manufacturer,model,series,serial number,status,reason,uploaded_at\n"+
 		"FRONIUS ,Primo 5.0,Primo,fr 01,Invalid,reported stolen,2025-05-01\n")
-	writeFile(t, dir, "inverter_ledger_01.csv", "manufacturer,model,series,serial number,uploaded_at\n"+
+	storetest.WriteFile(t, dir, "inverter_ledger_01.csv", "manufacturer,model,series,serial number,uploaded_at\n"+
 		"Fronius,Primo 5.0,Primo,FR01,2025-01-01\nFronius,Primo 5.0,Primo,FR02,2025-01-01\n")
-	writeFile(t, dir, "notes.txt", "not a recognised file: ignored in a folder")
+	storetest.WriteFile(t, dir, "notes.txt", "not a recognised file: ignored in a folder")
 	res := ingest(t, st, dir)
 	if len(res) != 2 || filepath.Base(res[0].Path) != "inverter_ledger_01.csv" {
 		t.Fatalf("files %v", res)
 	}
-	assertRows(t, query(t, st.DB, "SELECT serial_norm, status, reason FROM inverter_ledger_current ORDER BY serial_norm"),
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT serial_norm, status, reason FROM inverter_ledger_current ORDER BY serial_norm"),
 		"FR01|invalid|reported stolen", "FR02|valid|NULL")
-	assertRows(t, query(t, st.DB, "SELECT count(*) FROM inverter_ledger WHERE serial_norm = 'FR01'"), "2")
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT count(*) FROM inverter_ledger WHERE serial_norm = 'FR01'"), "2")
 }
 
 func TestIngestClaimAmendment(t *testing.T) {
-	st := MustOpenStore(t)
+	st := storetest.MustOpen(t)
 	dir := t.TempDir()
-	writeFile(t, dir, "claims_2025_01.csv", claimsHeader+
+	storetest.WriteFile(t, dir, "claims_2025_01.csv", claimsHeader+
 		"PVD1,2025-03-20,2025-03-01,2000,1.2,3,Jinko,JKM400,Fronius,,Primo,6,9,,A1;A2;A3,I1\n"+
 		"PVD2,2025-03-20,2025-03-01,2000,1.2,3,Jinko,JKM400,Fronius,,Primo,6,9,,B1;B2;B3,I2\n")
-	writeFile(t, dir, "claims_2025_01_amend.csv", claimsHeader+
+	storetest.WriteFile(t, dir, "claims_2025_01_amend.csv", claimsHeader+
 		"PVD1,2025-03-25,2025-03-01,2000,0.8,2,Jinko,JKM400,Fronius,,Primo,6,6,,A1;A2,I1\n")
 	ingest(t, st, dir)
-	assertRows(t, query(t, st.DB, "SELECT claim_id, panel_count, stcs_claimed FROM claims_current ORDER BY claim_id"),
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT claim_id, panel_count, stcs_claimed FROM claims_current ORDER BY claim_id"),
 		"PVD1|2|6", "PVD2|3|9")
-	assertRows(t, query(t, st.DB, "SELECT claim_id, count(*) FROM claims GROUP BY claim_id ORDER BY claim_id"), "PVD1|2", "PVD2|1")
-	assertRows(t, query(t, st.DB, "SELECT claim_id, string_agg(serial_norm, ';' ORDER BY position) FROM claim_serials_current WHERE component = 'panel' GROUP BY claim_id ORDER BY claim_id"),
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT claim_id, count(*) FROM claims GROUP BY claim_id ORDER BY claim_id"), "PVD1|2", "PVD2|1")
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT claim_id, string_agg(serial_norm, ';' ORDER BY position) FROM claim_serials_current WHERE component = 'panel' GROUP BY claim_id ORDER BY claim_id"),
 		"PVD1|A1;A2", "PVD2|B1;B2;B3")
 }
 
 func TestIngestClaimValidation(t *testing.T) {
-	st := MustOpenStore(t)
-	p := writeFile(t, t.TempDir(), "claims_v.csv", claimsHeader+
+	st := storetest.MustOpen(t)
+	p := storetest.WriteFile(t, t.TempDir(), "claims_v.csv", claimsHeader+
 		"PVD1,2025-03-20,2025-03-01,870,1.2,3,Jinko,JKM400,Fronius,,Primo,6,9,,A1;A2;A3,I1\n"+ // 2: 870 -> 0870
 		"PVD2,2025-03-20,2025-03-01,2000,1.2,3,Jinko,JKM400,Fronius,,Primo,6,9,,1.23457E+11;A5,I2\n"+ // 3
 		"PVD1,2025-03-20,2025-03-01,2000,1.2,3,Jinko,JKM400,Fronius,,Primo,6,9,,C1,I3\n"+ // 4: id used on line 2
@@ -243,7 +245,7 @@ func TestIngestClaimValidation(t *testing.T) {
 	for _, rj := range r.Rejects {
 		got = append(got, rj.String())
 	}
-	assertRows(t, got,
+	storetest.AssertRows(t, got,
 		`claims_v.csv:3:15: panel_serials: a serial is in scientific notation, as a spreadsheet writes a long number; its digits are lost: export the column as text (value "1.23457E+11;A5")`,
 		`claims_v.csv:4:1: claim_id: claim_id already used on line 2 of this file (value "PVD1")`,
 		`claims_v.csv:5:4: postcode: postcode must be 4 digits (value "20000")`,
@@ -253,12 +255,12 @@ func TestIngestClaimValidation(t *testing.T) {
 		`claims_v.csv:5:13: stcs_claimed: must be a whole number, 0 or more (value "-1")`,
 		`claims_v.csv:5:15: panel_serials: no panel serial listed (value ";")`,
 	)
-	assertRows(t, query(t, st.DB, "SELECT claim_id, postcode FROM claims"), "PVD1|0870")
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT claim_id, postcode FROM claims"), "PVD1|0870")
 }
 
 func TestIngestSupplierABN(t *testing.T) {
-	st := MustOpenStore(t)
-	p := writeFile(t, t.TempDir(), "suppliers.csv", "supplier_name,abn,product,brand,authorised_from\n"+
+	st := storetest.MustOpen(t)
+	p := storetest.WriteFile(t, t.TempDir(), "suppliers.csv", "supplier_name,abn,product,brand,authorised_from\n"+
 		"Good,51 824 753 556,panel,Jinko,2024-01-01\n"+
 		"BadCheck,51 824 753 557,panel,Jinko,2024-01-01\n"+
 		"Short,1234,panel,Jinko,2024-01-01\n"+
@@ -267,7 +269,7 @@ func TestIngestSupplierABN(t *testing.T) {
 	if r.Rows != 2 || r.Rejected != 2 {
 		t.Fatalf("loaded %d rejected %d: %v", r.Rows, r.Rejected, r.Rejects)
 	}
-	assertRows(t, query(t, st.DB, "SELECT supplier_name FROM suppliers ORDER BY line"), "Good", "NoABN")
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT supplier_name FROM suppliers ORDER BY line"), "Good", "NoABN")
 }
 
 func TestIngestXLSXClaims(t *testing.T) {
@@ -298,7 +300,7 @@ func TestIngestXLSXClaims(t *testing.T) {
 	if err := f.SaveAs(p); err != nil {
 		t.Fatal(err)
 	}
-	st := MustOpenStore(t)
+	st := storetest.MustOpen(t)
 	r := only(t, ingest(t, st, p))
 	if r.Status != Loaded || r.Rows != 1 || r.Rejected != 1 {
 		t.Fatalf("%+v", r)
@@ -306,8 +308,8 @@ func TestIngestXLSXClaims(t *testing.T) {
 	if got := r.Rejects[0].String(); got != `claims_2025.xlsx:4:5: rated_output_kw: must be a number greater than 0 (value "x")` {
 		t.Fatal(got)
 	}
-	assertRows(t, query(t, st.DB, "SELECT claim_id, installed_on, postcode, rated_output_kw FROM claims"), "PVD1|2025-03-01|0870|6.600")
-	assertRows(t, query(t, st.DB, "SELECT serial_norm FROM claim_serials WHERE component = 'panel' ORDER BY position"), "123456789012", "A2")
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT claim_id, installed_on, postcode, rated_output_kw FROM claims"), "PVD1|2025-03-01|0870|6.600")
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT serial_norm FROM claim_serials WHERE component = 'panel' ORDER BY position"), "123456789012", "A2")
 }
 
 func toAny(s []string) []any {
@@ -321,8 +323,8 @@ func toAny(s []string) []any {
 // A failure half way through a file (after its rows are inserted, before it is
 // recorded) leaves none of its rows and no record of it; a retry then loads it.
 func TestIngestFailureMidFileLeavesNothing(t *testing.T) {
-	st := MustOpenStore(t)
-	p := writeFile(t, t.TempDir(), "panel_ledger.csv", "supplier_name,licensee,model_number,serial_number\n"+
+	st := storetest.MustOpen(t)
+	p := storetest.WriteFile(t, t.TempDir(), "panel_ledger.csv", "supplier_name,licensee,model_number,serial_number\n"+
 		"Acme,Jinko,JKM400,S1\nAcme,Jinko,JKM400,S2\nAcme,Jinko,,S3\n")
 	in := newIngester(st)
 	boom := errors.New("disk full")
@@ -338,7 +340,7 @@ func TestIngestFailureMidFileLeavesNothing(t *testing.T) {
 		t.Fatalf("error %v, want %v", err, boom)
 	}
 	for _, table := range []string{"panel_ledger", "rejects", "files"} {
-		assertRows(t, query(t, st.DB, "SELECT count(*) FROM "+table), "0")
+		storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT count(*) FROM "+table), "0")
 	}
 	in.afterLoad = nil
 	r := only(t, ingest(t, st, p))
@@ -349,7 +351,7 @@ func TestIngestFailureMidFileLeavesNothing(t *testing.T) {
 
 // The layouts real files come in (shared/data/README.md) load as they are.
 func TestIngestRealWorldLayouts(t *testing.T) {
-	st := MustOpenStore(t)
+	st := storetest.MustOpen(t)
 	res := ingest(t, st, "testdata/layouts")
 	for _, r := range res {
 		if r.Status != Loaded || r.Rejected != 0 {
@@ -359,12 +361,12 @@ func TestIngestRealWorldLayouts(t *testing.T) {
 	if len(res) != 6 {
 		t.Fatalf("%d files loaded, want 6", len(res))
 	}
-	assertRows(t, query(t, st.DB, "SELECT licensee, model_number, rated_power_w, approved_on, expires_on FROM cec_modules ORDER BY line"),
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT licensee, model_number, rated_power_w, approved_on, expires_on FROM cec_modules ORDER BY line"),
 		"Jinko Solar|JKM400M-54HL4-V|NULL|2023-03-01|2028-02-28", "Trina Solar|TSM-420NEG9R.28|NULL|2024-07-15|2029-07-14")
-	assertRows(t, query(t, st.DB, "SELECT manufacturer, series, model_number, ac_power_kw, approved_on FROM cec_inverters ORDER BY line"),
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT manufacturer, series, model_number, ac_power_kw, approved_on FROM cec_inverters ORDER BY line"),
 		"Fronius|Primo GEN24|Primo GEN24 5.0 Plus|5.000|2023-01-10", "Sungrow|SG-RS|SG5.0RS|5.000|2024-02-10")
-	assertRows(t, query(t, st.DB, "SELECT supplier_name, licensee, serial_norm, status FROM panel_ledger"),
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT supplier_name, licensee, serial_norm, status FROM panel_ledger"),
 		"Solar Imports Pty Ltd|Jinko Solar|JK0001|valid")
-	assertRows(t, query(t, st.DB, "SELECT manufacturer, serial_norm, status FROM inverter_ledger_current ORDER BY serial_norm"),
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT manufacturer, serial_norm, status FROM inverter_ledger_current ORDER BY serial_norm"),
 		"Fronius|FR0001|invalid", "SMA|SMA0001|valid")
 }

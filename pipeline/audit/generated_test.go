@@ -1,4 +1,4 @@
-package pipeline
+package audit
 
 import (
 	"context"
@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"stcrecon/gen"
+	"stcrecon/pipeline/ingest"
+	"stcrecon/pipeline/storetest"
 )
 
 // readCSVKeys reads a CSV file and returns, for every data row, the cells at
@@ -91,23 +93,23 @@ func TestAuditMatchesGeneratorTruth(t *testing.T) {
 			if _, err := gen.Generate(context.Background(), gen.Options{Out: dir, Claims: 2000, Seed: seed, Config: cfg, XLSX: true}); err != nil {
 				t.Fatal(err)
 			}
-			st := MustOpenStore(t)
-			for _, r := range ingest(t, st, dir) {
-				if r.Status != Loaded {
+			st := storetest.MustOpen(t)
+			for _, r := range load(t, st, dir) {
+				if r.Status != ingest.Loaded {
 					t.Fatalf("%s: %s %v", r.Path, r.Status, r.Err)
 				}
 			}
-			a := &Auditor{Store: st, Config: cfg, Now: func() time.Time { return testNow }}
+			a := &Auditor{Store: st, Config: cfg, Now: func() time.Time { return storetest.Now }}
 			run, err := a.Run(context.Background(), true)
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := query(t, st.DB, `SELECT claim_id, component, serial_number, rule, severity FROM findings WHERE run_id = ?`, run.ID)
+			got := storetest.Query(t, st.DB, `SELECT claim_id, component, serial_number, rule, severity FROM findings WHERE run_id = ?`, run.ID)
 			sort.Strings(got)
 			want := readCSVKeys(t, filepath.Join(dir, "expected_findings.csv"), "claim_id", "component", "serial_number", "rule", "severity")
 			diffSets(t, "findings", got, want)
 
-			gotRejects := query(t, st.DB, `SELECT DISTINCT f.name, r.line FROM rejects r JOIN files f USING (file_id)`)
+			gotRejects := storetest.Query(t, st.DB, `SELECT DISTINCT f.name, r.line FROM rejects r JOIN files f USING (file_id)`)
 			sort.Strings(gotRejects)
 			wantRejects := readCSVKeys(t, filepath.Join(dir, "expected_rejects.csv"), "file", "line")
 			wantRejects = dedupe(wantRejects)

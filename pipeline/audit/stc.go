@@ -1,4 +1,4 @@
-package pipeline
+package audit
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"github.com/marcboeker/go-duckdb"
 
 	"stcrecon/configs"
+	"stcrecon/pipeline/store"
 )
 
 // STCCalc is the STC arithmetic of data contract §2 for one system, step by step.
@@ -43,7 +44,7 @@ func ComputeSTC(ctx context.Context, cfg *configs.Config, postcode, kw string, i
 	if !kwRE.MatchString(kw) {
 		return nil, fmt.Errorf("kW %q: must be a number with at most 3 decimals", kw)
 	}
-	st, err := Open(ctx, "", "")
+	st, err := store.Open(ctx, "", "")
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +66,7 @@ func ComputeSTC(ctx context.Context, cfg *configs.Config, postcode, kw string, i
 		postcode, kw, installed.Format(time.DateOnly), req); err != nil {
 		return nil, err
 	}
-	if err := execFile(ctx, conn, "audit/stc.sql"); err != nil {
+	if err := store.ExecFile(ctx, conn, "audit/stc.sql"); err != nil {
 		return nil, err
 	}
 	c := &STCCalc{Postcode: postcode, KW: kw, Installed: installed, RequestedYears: years}

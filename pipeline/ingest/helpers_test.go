@@ -1,0 +1,24 @@
+package ingest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"stcrecon/pipeline/store"
+	"stcrecon/pipeline/storetest"
+)
+
+func newIngester(st *store.Store) *Ingester {
+	return &Ingester{Store: st, Now: func() time.Time { return storetest.Now }}
+}
+
+// ingest loads the paths and fails the test on a program error.
+func ingest(tb testing.TB, st *store.Store, paths ...string) []FileResult {
+	tb.Helper()
+	res, err := newIngester(st).Ingest(context.Background(), paths)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return res
+}

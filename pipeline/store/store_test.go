@@ -1,0 +1,90 @@
+package store_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"stcrecon/pipeline/store"
+	"stcrecon/pipeline/storetest"
+	queries "stcrecon/sql"
+)
+
+func TestOpenCreatesTheWholeSchema(t *testing.T) {
+	st := storetest.MustOpen(t)
+	ms, err := queries.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := st.SchemaVersion(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v != ms[len(ms)-1].Version {
+		t.Fatalf("schema version %d, want %d", v, ms[len(ms)-1].Version)
+	}
+}
+
+func TestOpenUpgradesAnOlderStore(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.duckdb")
+	// An older store: only the first migration applied.
+	st, err := store.Open(ctx, path, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DB.Exec("DELETE FROM schema_version WHERE version > 1"); err != nil {
+		t.Fatal(err)
+	}
+	for _, stmt := range []string{"DROP VIEW findings_current", "DROP VIEW claim_results_current", "DROP VIEW claim_serials_current", "DROP VIEW claims_current",
+		"DROP VIEW inverter_ledger_current", "DROP VIEW panel_ledger_current",
+		"DROP TABLE findings", "DROP TABLE claim_results", "DROP TABLE audit_runs", "DROP SEQUENCE audit_run_seq"} {
+		if _, err := st.DB.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, err := st.DB.Query("SELECT function_name FROM duckdb_functions() WHERE function_type = 'macro' AND NOT internal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var macros []string
+	for rows.Next() {
+		var m string
+		rows.Scan(&m)
+		macros = append(macros, m)
+	}
+	rows.Close()
+	for _, m := range macros {
+		if _, err := st.DB.Exec("DROP MACRO " + m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+
+	st, err = store.Open(ctx, path, "")
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	defer st.Close()
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT version FROM schema_version ORDER BY version"), "1", "2", "3", "4", "5")
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT count(*) FROM audit_runs"), "0")
+}
+
+func TestQuoteLiteral(t *testing.T) {
+	for in, want := range map[string]string{
+		"a.csv":        "'a.csv'",
+		"it's.csv":     "'it''s.csv'",
+		"''":           "''''''",
+		"/tmp/x y.csv": "'/tmp/x y.csv'",
+	} {
+		if got := store.QuoteLiteral(in); got != want {
+			t.Errorf("store.QuoteLiteral(%q) = %s, want %s", in, got, want)
+		}
+	}
+	// And DuckDB reads it back as the same text.
+	st := storetest.MustOpen(t)
+	var got string
+	if err := st.DB.QueryRow("SELECT " + store.QuoteLiteral("it's ; -- x")).Scan(&got); err != nil || got != "it's ; -- x" {
+		t.Fatalf("round trip: %q, %v", got, err)
+	}
+}

@@ -1,0 +1,112 @@
+// Package storetest has the helpers tests use to open a fresh store and read
+// it back: an in-memory store with the full schema, rows as text, and files
+// written into a test folder.
+package storetest
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/marcboeker/go-duckdb"
+
+	"stcrecon/pipeline/store"
+)
+
+// DecimalText writes a DECIMAL exactly, with its scale: 6.600.
+func DecimalText(d duckdb.Decimal) string {
+	s := d.Value.String()
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for len(s) <= int(d.Scale) {
+		s = "0" + s
+	}
+	if d.Scale > 0 {
+		s = s[:len(s)-int(d.Scale)] + "." + s[len(s)-int(d.Scale):]
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
+
+// MustOpen opens a fresh in-memory store with the full schema.
+func MustOpen(tb testing.TB) *store.Store {
+	tb.Helper()
+	st, err := store.Open(context.Background(), "", "")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	return st
+}
+
+// Now is the ingest and audit time tests use, so defaults are predictable.
+var Now = time.Date(2025, 10, 1, 9, 0, 0, 0, time.UTC)
+
+// WriteFile writes content into dir/name and returns the path.
+func WriteFile(tb testing.TB, dir, name, content string) string {
+	tb.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
+
+// Query returns every row of q as text cells joined by '|', one string a row.
+func Query(tb testing.TB, db *sql.DB, q string, args ...any) []string {
+	tb.Helper()
+	rows, err := db.Query(q, args...)
+	if err != nil {
+		tb.Fatalf("%s: %v", q, err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var out []string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			tb.Fatal(err)
+		}
+		cells := make([]string, len(cols))
+		for i, v := range vals {
+			switch x := v.(type) {
+			case nil:
+				cells[i] = "NULL"
+			case duckdb.Decimal:
+				cells[i] = DecimalText(x)
+			case time.Time:
+				if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 {
+					cells[i] = x.Format("2006-01-02")
+				} else {
+					cells[i] = x.Format("2006-01-02 15:04:05")
+				}
+			default:
+				cells[i] = fmt.Sprint(x)
+			}
+		}
+		out = append(out, strings.Join(cells, "|"))
+	}
+	if err := rows.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
+// AssertRows fails the test unless got holds exactly the rows want, in order.
+func AssertRows(tb testing.TB, got []string, want ...string) {
+	tb.Helper()
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		tb.Fatalf("rows differ\n got:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}

@@ -73,7 +73,7 @@ func TestAuditScopeAndRuns(t *testing.T) {
 		t.Fatalf("run 2: %+v", run2)
 	}
 	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT claim_id, rule, detail FROM findings WHERE run_id = ? ORDER BY ALL", run2.ID),
-		"PVD2|claim.stc_overclaim|claims 7 STCs; 0.800 kW × 1.382 (zone 3) × 6 years = 6",
+		"PVD2|claim.stc_overclaim|claims 7 STCs, 1 more than the 6 computed: 0.800 kW × 1.382 (zone 3) × 6 years = 6.6336, rounded down to 6",
 		"PVD4|panel.duplicate|also claimed in PVD1")
 	// History: PVD2's first version kept its result from run 1.
 	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT run_id, claim_id, status FROM claim_results ORDER BY run_id, claim_id"),

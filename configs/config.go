@@ -15,6 +15,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"stcrecon/pipeline/names"
 )
 
 //go:embed stcrecon.yaml postcode_zones.csv
@@ -31,6 +33,15 @@ type Config struct {
 	PostcodeZones string `yaml:"postcode_zones"`
 	Ingest        Ingest `yaml:"ingest"`
 	STC           STC    `yaml:"stc"`
+	// Brands are the brand aliases of data contract §3: a canonical brand and
+	// the names it also goes by.
+	Brands Brands `yaml:"brands"`
+	// ModelSuffixes are the certification designations a model key drops
+	// when they end a model number in parentheses.
+	ModelSuffixes []string `yaml:"model_suffixes"`
+
+	// Names makes the brand and model keys under Brands and ModelSuffixes.
+	Names *names.Keyer `yaml:"-"`
 
 	// Zones is the postcode -> zone table, loaded from PostcodeZones (or the
 	// embedded default) and sorted by From.
@@ -72,6 +83,27 @@ type PostcodeRange struct {
 	Zone     int
 }
 
+// Brands is the `brands:` mapping, in file order, each with its line.
+type Brands []names.Brand
+
+// UnmarshalYAML reads `Canonical: [alias, ...]` pairs, keeping line numbers.
+func (b *Brands) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.MappingNode {
+		return fmt.Errorf("line %d: brands: want a mapping of brand: [names it also goes by]", n.Line)
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		var aliases []string
+		if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
+			aliases = nil
+		} else if err := v.Decode(&aliases); err != nil || v.Kind != yaml.SequenceNode {
+			return fmt.Errorf("line %d: brands: %s: want a list of the names it also goes by", v.Line, k.Value)
+		}
+		*b = append(*b, names.Brand{Name: k.Value, Aliases: aliases, Line: k.Line})
+	}
+	return nil
+}
+
 var decimalRE = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
 
 // Default returns the shipped configuration.
@@ -106,6 +138,11 @@ func parse(b []byte, name, dir string) (*Config, error) {
 	if err := c.validate(); err != nil {
 		return nil, fmt.Errorf("config %s: %w", name, err)
 	}
+	keyer, err := names.New(c.Brands, c.ModelSuffixes)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", name, err)
+	}
+	c.Names = keyer
 	var zones io.Reader
 	zonesName := "postcode_zones.csv (built in)"
 	if c.PostcodeZones == "" {

@@ -1,10 +1,12 @@
 package configs
 
 import (
+	"encoding/csv"
 	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -26,7 +28,7 @@ func TestShippedConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(disk.STC, c.STC) {
+	if !reflect.DeepEqual(disk.STC, c.STC) || !reflect.DeepEqual(disk.Brands, c.Brands) || !reflect.DeepEqual(disk.ModelSuffixes, c.ModelSuffixes) {
 		t.Fatal("configs/stcrecon.yaml and the embedded default differ")
 	}
 }
@@ -109,5 +111,113 @@ func TestPostcodeTableWithGaps(t *testing.T) {
 		if _, ok := c.ZoneOf(pc); ok {
 			t.Errorf("%s has a zone", pc)
 		}
+	}
+}
+
+// cecDir finds the current CEC lists, ../shared/data/cec beside the repository
+// (CI clones the repository with shared/ beside it).
+func cecDir(t *testing.T) string {
+	t.Helper()
+	dir, err := filepath.Abs(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		p := filepath.Join(d, "shared", "data", "cec")
+		if st, err := os.Stat(p); err == nil && st.IsDir() {
+			return p
+		}
+		if filepath.Dir(d) == d {
+			t.Fatalf("no shared/data/cec in any folder above %s", dir)
+		}
+	}
+}
+
+// The shipped aliases cover the 20 largest licensees of the current CEC module
+// list and the 20 largest manufacturers of the inverter list: each one's brand
+// key is the key of a configured brand.
+func TestShippedBrandsCoverTheCECLists(t *testing.T) {
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	canonical := map[string]bool{}
+	for _, b := range c.Brands {
+		key, _ := c.Names.Brand(b.Name)
+		canonical[key] = true
+	}
+	for file, col := range map[string]int{"cec_modules_20260423.csv": 0, "cec_inverters_20260423.csv": 0} {
+		f, err := os.Open(filepath.Join(cecDir(t), file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(f).ReadAll()
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		count := map[string]int{}
+		for _, r := range recs[1:] {
+			count[r[col]]++
+		}
+		var byRows []string
+		for n := range count {
+			byRows = append(byRows, n)
+		}
+		sort.Slice(byRows, func(i, j int) bool { return count[byRows[i]] > count[byRows[j]] })
+		for _, n := range byRows[:20] {
+			if key, _ := c.Names.Brand(n); !canonical[key] {
+				t.Errorf("%s: %q (%d rows) is no configured brand (key %q)", file, n, count[n], key)
+			}
+		}
+	}
+	// The trading brands a claim writes and the legal entities the lists write.
+	for trading, legal := range map[string]string{
+		"Fronius": "Fronius Australia Pty Ltd", "Solis": "Ginlong Technologies Co Ltd",
+		"Canadian Solar": "CSI Solar Co Ltd", "Jinko": "Jinko Solar Co Ltd", "JINKO SOLAR": "Jinko Solar Co Ltd",
+		"Sungrow": "Sungrow Power Supply Co Ltd", "GoodWe": "GoodWe Technologies Co Ltd",
+		"Growatt": "Shenzhen Growatt New Energy Co Ltd", "SMA": "SMA Australia Pty Ltd",
+		"Enphase": "ENPHASE ENERGY AUSTRALIA PTY. LTD.", "Huawei": "Huawei Technologies Co Ltd",
+		"Trina": "Trina Solar Co Ltd", "LONGi": "LONGi Green Energy Technology Co Ltd",
+		"JA Solar": "Shanghai JA Solar Technology Co Ltd", "REC": "REC Solar Pte Ltd",
+		"Q CELLS": "Hanwha Q CELLS Australia pty ltd", "Tesla": "Tesla Inc",
+		"Sigenergy": "Shanghai SIGEN New Energy Technology Co Ltd", "SolarEdge": "SolarEdge Technologies Ltd",
+		"Deye": "NingBo Deye Inverter Technology Co Ltd", "Sofar": "Shenzhen SOFARSOLAR Co Ltd",
+	} {
+		a, _ := c.Names.Brand(trading)
+		b, _ := c.Names.Brand(legal)
+		if a != b {
+			t.Errorf("%q has key %q, %q has %q", trading, a, legal, b)
+		}
+	}
+	if len(c.ModelSuffixes) != 5 {
+		t.Errorf("model_suffixes %v", c.ModelSuffixes)
+	}
+	if k, s := c.Names.Model("CS6.1-54TB-430 (IEC1500V) (IEC 61215-2021)"); k != "cs6 1 54tb 430" || s != "(IEC1500V) (IEC 61215-2021)" {
+		t.Errorf("model key %q, suffix %q", k, s)
+	}
+}
+
+// Brand aliases are validated with the line they are on.
+func TestBrandAliasErrors(t *testing.T) {
+	dir := t.TempDir()
+	base, _ := os.ReadFile("stcrecon.yaml")
+	for name, c := range map[string]struct{ add, err string }{
+		"alias of two brands": {"\n  Ginlong Solis: [Ginlong Co Ltd]\n", "brands: \"Ginlong\" is claimed by Ginlong Solis (line "},
+		"not a list":          {"\n  Acme: Acme Pty Ltd\n", "brands: Acme: want a list"},
+		"unknown key inside":  {"\n  Acme: {aliases: [x]}\n", "brands: Acme: want a list"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			text := strings.Replace(string(base), "\nbrands:\n", "\nbrands:"+c.add, 1)
+			p := filepath.Join(dir, "c.yaml")
+			os.WriteFile(p, []byte(text), 0o644)
+			_, err := Load(p)
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Fatalf("error %v, want it to say %q", err, c.err)
+			}
+			if !strings.Contains(err.Error(), "line ") {
+				t.Fatalf("error %v names no line", err)
+			}
+		})
 	}
 }

@@ -63,6 +63,12 @@ func (a *Auditor) Run(ctx context.Context, all bool) (*Run, error) {
 	if err := LoadConfigTables(ctx, conn, a.Config); err != nil {
 		return nil, fmt.Errorf("audit: config: %w", err)
 	}
+	t0 := time.Now()
+	nNames, err := LoadNameKeys(ctx, conn, a.Config.Names)
+	if err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
+	}
+	a.log().Info("audit: step", "sql", "audit/names.sql", "names", nNames, "seconds", time.Since(t0).Seconds())
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -81,7 +87,7 @@ func (a *Auditor) Run(ctx context.Context, all bool) (*Run, error) {
 	if err := store.ExecFile(ctx, tx, "audit/scope.sql", all); err != nil {
 		return nil, err
 	}
-	for _, f := range []string{"audit/stc.sql", "audit/claims.sql", "audit/matches.sql", "audit/duplicates.sql"} {
+	for _, f := range []string{"audit/stc.sql", "audit/claims.sql", "audit/keys.sql", "audit/matches.sql", "audit/duplicates.sql"} {
 		t0 := time.Now()
 		if err := store.ExecFile(ctx, tx, f); err != nil {
 			return nil, err

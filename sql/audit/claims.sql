@@ -1,10 +1,22 @@
 -- name: AuditClaims
--- The claims in scope with their STC arithmetic: what every claim check reads.
+-- The claims in scope with their STC arithmetic and the keys of their names
+-- (data contract §3, Matching names): what every claim check reads. A *_key
+-- column is the brand or model key; *_base is the brand without company forms
+-- and *_name_key the model's name key, for saying when an alias or a
+-- certification suffix made a match.
 CREATE OR REPLACE TEMP TABLE audit_claims AS
-SELECT c.*, s.* EXCLUDE (key)
+SELECT c.*, s.* EXCLUDE (key),
+    pb.brand_key AS panel_brand_key, pb.brand_base AS panel_brand_base,
+    pm.model_key AS panel_model_key, pm.name_key AS panel_model_name_key,
+    ib.brand_key AS inverter_manufacturer_key, ib.brand_base AS inverter_manufacturer_base,
+    im.model_key AS inverter_model_key, im.name_key AS inverter_model_name_key
 FROM claims_current c
 JOIN audit_scope USING (claim_id, file_id)
-JOIN stc_result s ON s.key = c.claim_id;
+JOIN stc_result s ON s.key = c.claim_id
+JOIN name_keys pb ON pb.name = c.panel_brand
+JOIN name_keys pm ON pm.name = c.panel_model
+JOIN name_keys ib ON ib.name = c.inverter_manufacturer
+JOIN name_keys im ON im.name = c.inverter_model;
 
 -- name: AuditSerials
 -- Every serial the claims in scope list, one row per listing.

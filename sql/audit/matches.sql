@@ -1,73 +1,94 @@
 -- name: PanelEntries
--- The current ledger entries (as the view panel_ledger_current defines them:
--- latest uploaded_at, then later file, then later line, per licensee and
--- serial) of just the serials claimed. Ranking only these, and on narrow rows
--- before fetching the whole entry, keeps a 5M-row ledger cheap.
+-- The current ledger entries of just the serials claimed: the latest upload
+-- (then the later file, then the later line) per licensee and serial, where
+-- licensees are compared by brand key, so a status update written `Jinko` updates
+-- the entry uploaded as `Jinko Solar Co Ltd`. Ranking only these, and on narrow
+-- rows before fetching the whole entry, keeps a 5M-row ledger cheap.
 CREATE OR REPLACE TEMP TABLE panel_entries AS
 WITH ranked AS (
-    SELECT file_id, line
-    FROM panel_ledger
+    SELECT l.file_id, l.line, k.brand_key
+    FROM panel_ledger l
+    JOIN name_keys k ON k.name = l.licensee
     SEMI JOIN (SELECT DISTINCT serial_norm FROM audit_serials WHERE component = 'panel') s USING (serial_norm)
     QUALIFY row_number() OVER (
-        PARTITION BY licensee_norm, serial_norm
-        ORDER BY uploaded_at DESC, file_id DESC, line DESC) = 1
+        PARTITION BY k.brand_key, l.serial_norm
+        ORDER BY l.uploaded_at DESC, l.file_id DESC, l.line DESC) = 1
 )
-SELECT l.* FROM panel_ledger l SEMI JOIN ranked USING (file_id, line);
+SELECT l.*,
+    r.brand_key AS licensee_key, lk.brand_base AS licensee_base,
+    mk.model_key, mk.name_key AS model_name_key,
+    sk.brand_key AS supplier_key
+FROM panel_ledger l
+JOIN ranked r USING (file_id, line)
+JOIN name_keys lk ON lk.name = l.licensee
+JOIN name_keys mk ON mk.name = l.model_number
+JOIN name_keys sk ON sk.name = l.supplier_name;
 
 -- name: PanelMatches
 -- For each distinct panel serial of a claim in scope, the ledger entry it is
--- matched to: the current entry under the claim's brand first; only where none
--- exists, the current entry of another brand (latest upload first). No entry
--- at all leaves the ledger columns NULL (panel.not_in_ledger).
+-- matched to: the current entry under the claim's brand (by brand key) first;
+-- only where none exists, the current entry of another brand (latest upload
+-- first). No entry at all leaves the ledger columns NULL (panel.not_in_ledger).
 CREATE OR REPLACE TEMP TABLE panel_matches AS
 WITH claimed AS (
-    SELECT DISTINCT s.claim_id, s.serial_norm, c.panel_brand_norm
+    SELECT DISTINCT s.claim_id, s.serial_norm, c.panel_brand_key
     FROM audit_serials s JOIN audit_claims c USING (claim_id)
     WHERE s.component = 'panel'
 ), chosen AS (
     SELECT c.claim_id, c.serial_norm, l.file_id, l.line
     FROM claimed c LEFT JOIN panel_entries l USING (serial_norm)
     QUALIFY row_number() OVER (PARTITION BY c.claim_id, c.serial_norm
-        ORDER BY (l.licensee_norm = c.panel_brand_norm) DESC, l.uploaded_at DESC, l.licensee_norm) = 1
+        ORDER BY (l.licensee_key = c.panel_brand_key) DESC, l.uploaded_at DESC, l.licensee_key) = 1
 )
 SELECT ch.claim_id, ch.serial_norm,
     c.panel_brand, c.panel_brand_norm, c.panel_model, c.panel_model_norm,
+    c.panel_brand_key, c.panel_brand_base, c.panel_model_key, c.panel_model_name_key,
     l.file_id AS ledger_file_id, l.supplier_name, l.supplier_norm, l.licensee, l.licensee_norm,
-    l.model_number, l.model_norm, l.uploaded_at, l.status, l.reason
+    l.model_number, l.model_norm, l.uploaded_at, l.status, l.reason,
+    l.supplier_key, l.licensee_key, l.licensee_base, l.model_key, l.model_name_key
 FROM chosen ch
 JOIN audit_claims c USING (claim_id)
 LEFT JOIN panel_entries l ON l.file_id = ch.file_id AND l.line = ch.line;
 
 -- name: InverterEntries
--- The same for inverters, per manufacturer and serial.
+-- The same for inverters, per manufacturer (by brand key) and serial.
 CREATE OR REPLACE TEMP TABLE inverter_entries AS
 WITH ranked AS (
-    SELECT file_id, line
-    FROM inverter_ledger
+    SELECT l.file_id, l.line, k.brand_key
+    FROM inverter_ledger l
+    JOIN name_keys k ON k.name = l.manufacturer
     SEMI JOIN (SELECT DISTINCT serial_norm FROM audit_serials WHERE component = 'inverter') s USING (serial_norm)
     QUALIFY row_number() OVER (
-        PARTITION BY manufacturer_norm, serial_norm
-        ORDER BY uploaded_at DESC, file_id DESC, line DESC) = 1
+        PARTITION BY k.brand_key, l.serial_norm
+        ORDER BY l.uploaded_at DESC, l.file_id DESC, l.line DESC) = 1
 )
-SELECT l.* FROM inverter_ledger l SEMI JOIN ranked USING (file_id, line);
+SELECT l.*,
+    r.brand_key AS manufacturer_key, mk2.brand_base AS manufacturer_base,
+    mk.model_key, mk.name_key AS model_name_key
+FROM inverter_ledger l
+JOIN ranked r USING (file_id, line)
+JOIN name_keys mk2 ON mk2.name = l.manufacturer
+JOIN name_keys mk ON mk.name = l.model_number;
 
 -- name: InverterMatches
 -- The same for inverter serials, by manufacturer.
 CREATE OR REPLACE TEMP TABLE inverter_matches AS
 WITH claimed AS (
-    SELECT DISTINCT s.claim_id, s.serial_norm, c.inverter_manufacturer_norm
+    SELECT DISTINCT s.claim_id, s.serial_norm, c.inverter_manufacturer_key
     FROM audit_serials s JOIN audit_claims c USING (claim_id)
     WHERE s.component = 'inverter'
 ), chosen AS (
     SELECT c.claim_id, c.serial_norm, l.file_id, l.line
     FROM claimed c LEFT JOIN inverter_entries l USING (serial_norm)
     QUALIFY row_number() OVER (PARTITION BY c.claim_id, c.serial_norm
-        ORDER BY (l.manufacturer_norm = c.inverter_manufacturer_norm) DESC, l.uploaded_at DESC, l.manufacturer_norm) = 1
+        ORDER BY (l.manufacturer_key = c.inverter_manufacturer_key) DESC, l.uploaded_at DESC, l.manufacturer_key) = 1
 )
 SELECT ch.claim_id, ch.serial_norm,
     c.inverter_manufacturer, c.inverter_manufacturer_norm, c.inverter_model, c.inverter_model_norm,
+    c.inverter_manufacturer_key, c.inverter_manufacturer_base, c.inverter_model_key, c.inverter_model_name_key,
     l.file_id AS ledger_file_id, l.manufacturer, l.manufacturer_norm,
-    l.model_number, l.model_norm, l.uploaded_at, l.status, l.reason
+    l.model_number, l.model_norm, l.uploaded_at, l.status, l.reason,
+    l.manufacturer_key, l.manufacturer_base, l.model_key, l.model_name_key
 FROM chosen ch
 JOIN audit_claims c USING (claim_id)
 LEFT JOIN inverter_entries l ON l.file_id = ch.file_id AND l.line = ch.line;

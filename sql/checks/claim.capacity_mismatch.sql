@@ -1,22 +1,22 @@
 -- name: claim.capacity_mismatch (warning)
 -- rated_output_kw differs by more than 1 % from panel_count × the module's
--- rated_power_w / 1000. Any CEC row for the (brand, model) counts, approved at
--- installation or not; skipped where no row for the model has a wattage.
--- Compared exactly: |kW × 1000 − n × W| × 100 > n × W.
-WITH watts AS (
-    SELECT licensee_norm, model_norm, list(DISTINCT rated_power_w ORDER BY rated_power_w) AS watts
-    FROM cec_modules WHERE rated_power_w IS NOT NULL
-    GROUP BY licensee_norm, model_norm
-), judged AS (
-    SELECT c.claim_id, c.rated_output_kw, c.panel_count, w.watts,
-        (SELECT bool_or(abs(c.rated_output_kw * 1000 - c.panel_count * x.w) * 100 <= c.panel_count * x.w)
-         FROM (SELECT unnest(w.watts) AS w) x) AS fits
+-- rated_power_w / 1000. Any CEC row for the (brand, model) counts, by brand and
+-- model key, approved at installation or not; skipped where no row for the
+-- model has a wattage. Compared exactly: |kW × 1000 − n × W| × 100 > n × W.
+WITH judged AS (
+    SELECT c.claim_id, c.rated_output_kw, c.panel_count,
+        list(DISTINCT m.rated_power_w ORDER BY m.rated_power_w) AS watts,
+        bool_or(abs(c.rated_output_kw * 1000 - c.panel_count * m.rated_power_w) * 100 <= c.panel_count * m.rated_power_w) AS fits,
+        list(brand_note(c.panel_brand, c.panel_brand_key, c.panel_brand_base, m.licensee, m.licensee_key, m.licensee_base)) ||
+        list(model_note(c.panel_model, c.panel_model_key, c.panel_model_name_key, m.model_number, m.model_key, m.model_name_key)) AS notes
     FROM audit_claims c
-    JOIN watts w ON w.licensee_norm = c.panel_brand_norm AND w.model_norm = c.panel_model_norm
+    JOIN audit_cec_modules m ON m.licensee_key = c.panel_brand_key AND m.model_key = c.panel_model_key
+    WHERE m.rated_power_w IS NOT NULL
+    GROUP BY ALL
 )
 SELECT claim_id, 'claim' AS component, '' AS serial_number,
     'claim.capacity_mismatch' AS rule, 'warning' AS severity,
     'rated output ' || rated_output_kw || ' kW; ' || panel_count || ' panels × ' || (watts[1])::DECIMAL(10, 1) || ' W = ' ||
-        (panel_count * watts[1] / 1000)::DECIMAL(12, 3) || ' kW, more than 1 % apart' AS detail
+        (panel_count * watts[1] / 1000)::DECIMAL(12, 3) || ' kW, more than 1 % apart' || matched_note(notes) AS detail
 FROM judged
 WHERE NOT fits;

@@ -1,0 +1,59 @@
+package audit
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+
+	"github.com/marcboeker/go-duckdb"
+
+	"stcrecon/pipeline/names"
+	"stcrecon/pipeline/store"
+)
+
+// LoadNameKeys fills the temp table name_keys of the connection: every
+// distinct name the checks compare (sql/audit/names.sql), with its keys under
+// the configuration's brand aliases and model suffixes (data contract §3).
+// Keys are made here, once per distinct name, and never stored: a change of
+// aliases or suffixes takes effect at the next audit.
+func LoadNameKeys(ctx context.Context, conn *sql.Conn, k *names.Keyer) (int, error) {
+	if err := store.ExecFile(ctx, conn, "audit/names.sql"); err != nil {
+		return 0, err
+	}
+	rows, err := conn.QueryContext(ctx, `SELECT name FROM audit_names WHERE name IS NOT NULL`)
+	if err != nil {
+		return 0, fmt.Errorf("name keys: %w", err)
+	}
+	var all []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("name keys: %w", err)
+		}
+		all = append(all, n)
+	}
+	if err := rows.Close(); err != nil {
+		return 0, fmt.Errorf("name keys: %w", err)
+	}
+	err = conn.Raw(func(dc any) error {
+		app, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", "name_keys")
+		if err != nil {
+			return err
+		}
+		for _, n := range all {
+			brand, _ := k.Brand(n)
+			model, suffix := k.Model(n)
+			if err := app.AppendRow(n, names.Key(n), names.Base(n), brand, model, suffix); err != nil {
+				app.Close()
+				return err
+			}
+		}
+		return app.Close()
+	})
+	if err != nil {
+		return 0, fmt.Errorf("name keys: %w", err)
+	}
+	return len(all), nil
+}

@@ -249,7 +249,7 @@ func TestIngestClaimValidation(t *testing.T) {
 		`claims_v.csv:3:15: panel_serials: a serial is in scientific notation, as a spreadsheet writes a long number; its digits are lost: export the column as text (value "1.23457E+11;A5")`,
 		`claims_v.csv:4:1: claim_id: claim_id already used on line 2 of this file (value "PVD1")`,
 		`claims_v.csv:5:4: postcode: postcode must be 4 digits (value "20000")`,
-		`claims_v.csv:5:5: rated_output_kw: must be a number greater than 0 (value "abc")`,
+		`claims_v.csv:5:5: rated_output_kw: not a plain number: digits with an optional decimal point, no units, separators or exponents (value "abc")`,
 		`claims_v.csv:5:6: panel_count: must be a whole number greater than 0 (value "0")`,
 		`claims_v.csv:5:12: deeming_years: must be a whole number of years (value "six")`,
 		`claims_v.csv:5:13: stcs_claimed: must be a whole number, 0 or more (value "-1")`,
@@ -305,7 +305,7 @@ func TestIngestXLSXClaims(t *testing.T) {
 	if r.Status != Loaded || r.Rows != 1 || r.Rejected != 1 {
 		t.Fatalf("%+v", r)
 	}
-	if got := r.Rejects[0].String(); got != `claims_2025.xlsx:4:5: rated_output_kw: must be a number greater than 0 (value "x")` {
+	if got := r.Rejects[0].String(); got != `claims_2025.xlsx:4:5: rated_output_kw: not a plain number: digits with an optional decimal point, no units, separators or exponents (value "x")` {
 		t.Fatal(got)
 	}
 	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT claim_id, installed_on, postcode, rated_output_kw FROM claims"), "PVD1|2025-03-01|0870|6.600")

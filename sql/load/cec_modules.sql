@@ -3,13 +3,15 @@ CREATE OR REPLACE TEMP TABLE checked AS
 SELECT line,
     cell(licensee) AS licensee,
     cell(model_number) AS model_number,
-    try_cast(cell(rated_power_w) AS DECIMAL(10, 3)) AS rated_power_w,
+    try_cast(parse_decimal3(rated_power_w) AS DECIMAL(10, 3)) AS rated_power_w,
     parse_date(approved_on) AS approved_on,
     parse_date(expires_on) AS expires_on,
     list_filter([
         required('licensee', licensee),
         required('model_number', model_number),
-        bad_number('rated_power_w', rated_power_w),
+        coalesce(bad_decimal3('rated_power_w', rated_power_w),
+            CASE WHEN cell(rated_power_w) IS NOT NULL AND try_cast(parse_decimal3(rated_power_w) AS DECIMAL(10, 3)) IS NULL
+                THEN problem('rated_power_w', rated_power_w, 'number too large') END),
         required('approved_on', approved_on),
         bad_date('approved_on', approved_on),
         required('expires_on', expires_on),

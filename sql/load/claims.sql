@@ -7,10 +7,11 @@ WITH typed AS (
         min(line) OVER (PARTITION BY cell(claim_id)) AS first_line,
         split_serials(panel_serials) AS panel_list,
         split_serials(inverter_serials) AS inverter_list,
-        try_cast(cell(rated_output_kw) AS DECIMAL(12, 3)) AS kw,
-        try_cast(cell(panel_count) AS INTEGER) AS n_panels,
-        try_cast(cell(deeming_years) AS INTEGER) AS years,
-        try_cast(cell(stcs_claimed) AS INTEGER) AS stcs
+        -- numbers are matched by pattern before they are cast: never rounded
+        try_cast(parse_decimal3(rated_output_kw) AS DECIMAL(12, 3)) AS kw,
+        parse_whole(panel_count) AS n_panels,
+        parse_whole(deeming_years) AS years,
+        parse_whole(stcs_claimed) AS stcs
     FROM stage
 )
 SELECT line,
@@ -41,8 +42,9 @@ SELECT line,
         CASE WHEN NOT regexp_full_match(cell(postcode), '[0-9]{3,4}')
             THEN problem('postcode', postcode, 'postcode must be 4 digits') END,
         required('rated_output_kw', rated_output_kw),
-        CASE WHEN cell(rated_output_kw) IS NOT NULL AND (kw IS NULL OR kw <= 0)
-            THEN problem('rated_output_kw', rated_output_kw, 'must be a number greater than 0') END,
+        coalesce(bad_decimal3('rated_output_kw', rated_output_kw),
+            CASE WHEN cell(rated_output_kw) IS NOT NULL AND (kw IS NULL OR kw <= 0)
+                THEN problem('rated_output_kw', rated_output_kw, 'must be a number greater than 0') END),
         required('panel_count', panel_count),
         CASE WHEN cell(panel_count) IS NOT NULL AND (n_panels IS NULL OR n_panels <= 0)
             THEN problem('panel_count', panel_count, 'must be a whole number greater than 0') END,

@@ -1,11 +1,17 @@
 -- name: CheckPanelLedger
 CREATE OR REPLACE TEMP TABLE checked AS
+-- A ledger has millions of rows but few distinct upload times: each distinct
+-- text is parsed once.
+WITH stamps AS (
+    SELECT DISTINCT uploaded_at AS raw, parse_timestamp(uploaded_at) AS ts
+    FROM stage WHERE cell(uploaded_at) IS NOT NULL
+)
 SELECT line,
     cell(supplier_name) AS supplier_name,
     cell(licensee) AS licensee,
     cell(model_number) AS model_number,
     cell(serial_number) AS serial_number,
-    coalesce(parse_timestamp(uploaded_at), (SELECT ingested_at FROM stage_file)) AS uploaded_at,
+    coalesce(t.ts, (SELECT ingested_at FROM stage_file)) AS uploaded_at,
     coalesce(lower(cell(status)), 'valid') AS status,
     cell(reason) AS reason,
     list_filter([
@@ -14,12 +20,12 @@ SELECT line,
         required('model_number', model_number),
         required('serial_number', serial_number),
         bad_serial('serial_number', serial_number),
-        CASE WHEN cell(uploaded_at) IS NOT NULL AND parse_timestamp(uploaded_at) IS NULL
+        CASE WHEN cell(uploaded_at) IS NOT NULL AND t.ts IS NULL
             THEN problem('uploaded_at', uploaded_at, 'not a date or timestamp: use YYYY-MM-DD, DD/MM/YYYY or ISO 8601') END,
         CASE WHEN lower(cell(status)) NOT IN ('valid', 'invalid')
             THEN problem('status', status, 'status must be valid or invalid') END
     ], p -> p IS NOT NULL) AS problems
-FROM stage;
+FROM stage s LEFT JOIN stamps t ON t.raw = s.uploaded_at;
 
 -- name: NormalisePanelLedgerNames
 -- A ledger has millions of rows but a few hundred distinct names: each distinct

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"stcrecon/pipeline/store"
@@ -66,7 +67,15 @@ func TestOpenUpgradesAnOlderStore(t *testing.T) {
 		t.Fatalf("reopen: %v", err)
 	}
 	defer st.Close()
-	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT version FROM schema_version ORDER BY version"), "1", "2", "3", "4", "5")
+	ms, err := queries.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, m := range ms {
+		want = append(want, strconv.Itoa(m.Version))
+	}
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT version FROM schema_version ORDER BY version"), want...)
 	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT count(*) FROM audit_runs"), "0")
 }
 

@@ -4,6 +4,7 @@ BIN     := bin/stcrecon
 DEMO    := var/demo
 CLAIMS  ?= 5000
 SEED    ?= 1
+SF      ?= 1
 
 .PHONY: help build test demo bench lint clean
 
@@ -22,8 +23,9 @@ demo: build ## generate sample data, ingest it, audit it (output in var/demo/out
 	$(BIN) ingest --db $(DEMO)/stcrecon.duckdb $(DEMO)/inbox; test $$? -le 3
 	$(BIN) audit --db $(DEMO)/stcrecon.duckdb --out $(DEMO)/out --all; test $$? -le 3
 
-bench: ## measure ingest and audit speed and memory
-	$(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./pipeline/... ./gen/
+bench: build ## make bench SF=N: ingest, full and nightly audit vs a plain DuckDB script (scenario cached in var/bench)
+	$(GO) build -o bin/stcbench ./cmd/stcbench
+	bin/stcbench -sf $(SF)
 
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt: $$out"; exit 1; fi

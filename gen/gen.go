@@ -13,6 +13,11 @@ import (
 	"stcrecon/configs"
 )
 
+// Version names what Generate writes for given options. Bump it with any
+// change to the files or the truth, so cached scenarios (make bench) are
+// generated again.
+const Version = 1
+
 // Options says what to generate.
 type Options struct {
 	Out               string          // folder to write into (created if missing)

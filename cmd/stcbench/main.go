@@ -1,0 +1,259 @@
+// Command stcbench measures stcrecon at a scale factor (make bench SF=N).
+//
+// It generates a scenario once into a cache folder (SF=1: 50,000 claims, about
+// 1.75M panel-ledger rows), cut into a base and one night, then runs each
+// phase as its own process of the built binary, so wall time and peak RSS are
+// per command:
+//
+//	ingest base   stcrecon ingest (rows/s)
+//	full audit    stcrecon audit --all
+//	ingest night  the night's claims, ledger uploads and status updates
+//	nightly       stcrecon audit (the night's new claims, against the whole store)
+//	verify        stcrecon audit --all, whose findings must equal the generator's truth
+//	plain         the same 18 checks as one plain DuckDB SQL script over the
+//	              same CSV files (plain.sql, in memory), the floor to compare with
+//
+// The last line sums it up:
+//
+//	bench: SF=N ingest R rows/s, full audit T s, nightly T s, peak RSS M MB, ratio to floor X
+//
+// where the ratio is (ingest base + ingest night + full audit) / plain.
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if len(os.Args) == 4 && os.Args[1] == "plain" {
+		// The child process that runs the plain script (see plain.go).
+		if err := runPlain(ctx, os.Args[2], os.Args[3]); err != nil {
+			fmt.Fprintln(os.Stderr, "stcbench plain:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if err := run(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "stcbench:", err)
+		os.Exit(1)
+	}
+}
+
+// phase is one measured command.
+type phase struct {
+	name   string
+	wall   time.Duration
+	rssMB  float64
+	load   string // 1-minute load average when it started
+	detail string
+}
+
+func run(ctx context.Context) error {
+	sf := flag.Int("sf", 1, "scale factor: 50,000 claims each")
+	root := flag.String("dir", "var/bench", "cache folder for scenarios and stores")
+	bin := flag.String("bin", "bin/stcrecon", "the stcrecon binary to measure")
+	verify := flag.Bool("verify", true, "re-audit everything at the end and compare with the generator's truth")
+	flag.Parse()
+	if *sf < 1 {
+		return errors.New("-sf must be at least 1")
+	}
+	logf := func(format string, args ...any) { fmt.Fprintf(os.Stderr, "stcbench: "+format+"\n", args...) }
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	t0 := time.Now()
+	sc, err := prepareScenario(ctx, *root, *sf, logf)
+	if err != nil {
+		return err
+	}
+	logf("scenario %s ready (%.0fs): %d base rows (%d ledger), night: %d rows, %d claims",
+		sc.Dir, time.Since(t0).Seconds(), sc.BaseRows, sc.LedgerRows, sc.NightRows, sc.NightClaim)
+
+	work := filepath.Join(sc.Dir, "run")
+	if err := os.RemoveAll(work); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		return err
+	}
+	db := filepath.Join(work, "stcrecon.duckdb")
+	logs := filepath.Join(work, "log")
+	m := &meter{logs: logs, logf: logf}
+	steps := []struct {
+		name string
+		args []string
+		skip bool
+	}{
+		{"ingest base", []string{*bin, "ingest", "--db", db, sc.base()}, false},
+		{"full audit", []string{*bin, "audit", "--db", db, "--out", filepath.Join(work, "full"), "--all"}, false},
+		{"ingest night", []string{*bin, "ingest", "--db", db, sc.night()}, false},
+		{"nightly", []string{*bin, "audit", "--db", db, "--out", filepath.Join(work, "nightly")}, false},
+		{"verify", []string{*bin, "audit", "--db", db, "--out", filepath.Join(work, "verify"), "--all"}, !*verify},
+		{"plain", []string{self, "plain", sc.all(), filepath.Join(work, "plain_findings.csv")}, false},
+	}
+	got := map[string]phase{}
+	for _, s := range steps {
+		if s.skip {
+			continue
+		}
+		p, err := m.measure(ctx, s.name, s.args...)
+		if err != nil {
+			return err
+		}
+		got[s.name] = p
+	}
+
+	want, err := findingKeys(filepath.Join(sc.gen(), "expected_findings.csv"))
+	if err != nil {
+		return err
+	}
+	verdict := "not verified"
+	if *verify {
+		have, err := findingKeys(filepath.Join(work, "verify", "findings.csv"))
+		if err != nil {
+			return err
+		}
+		missing, extra := diff(have, want)
+		verdict = fmt.Sprintf("findings equal the generator's truth (%d)", len(want))
+		if missing+extra > 0 {
+			verdict = fmt.Sprintf("FINDINGS DIFFER from the truth: %d missing, %d extra (of %d)", missing, extra, len(want))
+		}
+	}
+	plain, err := findingKeys(filepath.Join(work, "plain_findings.csv"))
+	if err != nil {
+		return err
+	}
+	pm, pe := diff(plain, want)
+
+	ingest := got["ingest base"].wall + got["ingest night"].wall
+	ours := ingest + got["full audit"].wall
+	rows := sc.BaseRows + sc.NightRows
+	peak := 0.0
+	for name, p := range got {
+		if name != "plain" && p.rssMB > peak {
+			peak = p.rssMB
+		}
+	}
+	fmt.Printf("%-13s %9s %10s %6s  %s\n", "phase", "wall s", "peak RSS", "load", "")
+	for _, s := range steps {
+		if p, ok := got[s.name]; ok {
+			fmt.Printf("%-13s %9.2f %7.0f MB %6s  %s\n", p.name, p.wall.Seconds(), p.rssMB, p.load, p.detail)
+		}
+	}
+	fmt.Printf("rows: %d (%d ledger) base + %d night; night claims: %d\n", sc.BaseRows, sc.LedgerRows, sc.NightRows, sc.NightClaim)
+	fmt.Printf("verify: %s\n", verdict)
+	fmt.Printf("plain script: %d findings, %d of the truth missing, %d not in it\n", len(plain), pm, pe)
+	fmt.Printf("ingest + full audit %.2f s; plain script %.2f s\n", ours.Seconds(), got["plain"].wall.Seconds())
+	fmt.Printf("bench: SF=%d ingest %.0f rows/s, full audit %.2f s, nightly %.2f s, peak RSS %.0f MB, ratio to floor %.2f\n",
+		sc.SF, float64(rows)/ingest.Seconds(), got["full audit"].wall.Seconds(), got["nightly"].wall.Seconds(),
+		peak, ours.Seconds()/got["plain"].wall.Seconds())
+	if *verify && strings.HasPrefix(verdict, "FINDINGS DIFFER") {
+		return errors.New(verdict)
+	}
+	return nil
+}
+
+// meter runs commands one at a time and measures each.
+type meter struct {
+	logs string
+	logf func(string, ...any)
+}
+
+// measure runs one command as a child process: its wall time, and its peak
+// RSS from the kernel's accounting of that process (wait4 rusage). Exit 3
+// (done, some rows rejected) counts as success.
+func (m *meter) measure(ctx context.Context, name string, args ...string) (phase, error) {
+	if err := os.MkdirAll(m.logs, 0o755); err != nil {
+		return phase{}, err
+	}
+	logPath := filepath.Join(m.logs, strings.ReplaceAll(name, " ", "_")+".log")
+	out, err := os.Create(logPath)
+	if err != nil {
+		return phase{}, err
+	}
+	defer out.Close()
+	p := phase{name: name, load: loadAvg()}
+	m.logf("%s: %s (load %s)", name, strings.Join(args, " "), p.load)
+	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
+	cmd.Stdout, cmd.Stderr = out, out
+	start := time.Now()
+	err = cmd.Run()
+	p.wall = time.Since(start)
+	var exit *exec.ExitError
+	if errors.As(err, &exit) && exit.ExitCode() == 3 {
+		err, p.detail = nil, "(some rows rejected, as generated)"
+	}
+	if err != nil {
+		return p, fmt.Errorf("%s: %w (see %s)", name, err, logPath)
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		p.rssMB = float64(ru.Maxrss) / 1024 // Linux reports KiB
+	}
+	m.logf("%s: %.2f s, peak RSS %.0f MB", name, p.wall.Seconds(), p.rssMB)
+	return p, nil
+}
+
+// loadAvg is the 1-minute load average, as uptime shows it.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	return strings.Fields(string(b))[0]
+}
+
+// findingKeys reads a findings CSV (header claim_id, component,
+// serial_number, rule, ...) as a multiset of claim|component|serial|rule.
+// The detail is left out: the truth words it differently.
+func findingKeys(path string) (map[string]int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.FieldsPerRecord = -1
+	if _, err := r.Read(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	keys := map[string]int{}
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return keys, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if len(rec) < 4 {
+			return nil, fmt.Errorf("%s: short row %q", path, rec)
+		}
+		keys[strings.Join(rec[:4], "|")]++
+	}
+}
+
+// diff counts the keys want has that got lacks, and the other way round.
+func diff(got, want map[string]int) (missing, extra int) {
+	for k, n := range want {
+		missing += max(0, n-got[k])
+	}
+	for k, n := range got {
+		extra += max(0, n-want[k])
+	}
+	return missing, extra
+}

@@ -3,7 +3,6 @@ package reports
 import (
 	"context"
 	"database/sql"
-	"encoding/csv"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -51,11 +50,13 @@ func auditTables(run *audit.Run, allRejects bool) []table {
 type AuditFiles struct {
 	Dir                             string
 	Findings, Claims, Rejects, XLSX string
+	Parquet                         []string // findings.parquet, claims.parquet
 }
 
 // WriteAudit writes the files of data contract §4 for one audit run into dir:
 // findings.csv, claims.csv, rejects.csv (the rejects of the files loaded since
-// the previous audit, or all of them with allRejects) and audit.xlsx. Each file
+// the previous audit, or all of them with allRejects), audit.xlsx,
+// findings.parquet and claims.parquet. Each file
 // is written beside its final name and renamed into place, so a crash never
 // leaves half a file.
 func WriteAudit(ctx context.Context, db *sql.DB, run *audit.Run, allRejects bool, dir string) (AuditFiles, error) {
@@ -76,6 +77,11 @@ func WriteAudit(ctx context.Context, db *sql.DB, run *audit.Run, allRejects bool
 	if err := writeAuditXLSX(ctx, db, run, tables, out.XLSX); err != nil {
 		return out, fmt.Errorf("report audit.xlsx: %w", err)
 	}
+	pq, err := writeAuditParquet(ctx, db, run, dir)
+	if err != nil {
+		return out, fmt.Errorf("report: %w", err)
+	}
+	out.Parquet = pq
 	return out, nil
 }
 
@@ -104,15 +110,14 @@ func eachRow(ctx context.Context, db *sql.DB, t table, fn func([]string) error) 
 
 func writeCSV(ctx context.Context, db *sql.DB, path string, t table) error {
 	return writeAtomic(path, func(f *os.File) error {
-		w := csv.NewWriter(f)
+		w := newCSVWriter(f)
 		if err := w.Write(t.header); err != nil {
 			return err
 		}
 		if err := eachRow(ctx, db, t, w.Write); err != nil {
 			return err
 		}
-		w.Flush()
-		return w.Error()
+		return w.Flush()
 	})
 }
 

@@ -3,83 +3,132 @@ package reports
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
+	"runtime/debug"
+	"sort"
 	"strconv"
 
 	"github.com/xuri/excelize/v2"
 
 	"stcrecon/pipeline/audit"
+	"stcrecon/pipeline/store"
+	queries "stcrecon/sql"
 )
 
-// writeAuditXLSX writes the workbook for people: a summary sheet with charts,
-// then the three tables, each streamed.
-func writeAuditXLSX(ctx context.Context, db *sql.DB, run *audit.Run, tables []table, path string) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	const summary = "Summary"
-	if err := f.SetSheetName("Sheet1", summary); err != nil {
-		return err
+// Version is the stcrecon version workbooks name as their creator; main may
+// set it, else it comes from the build.
+var Version = buildVersion()
+
+func buildVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
 	}
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	return "(devel)"
+}
+
+// reportConn pins one connection of db and creates the report helpers
+// (sql/reports/setup.sql) on it; the temp tables of a report live there.
+func reportConn(ctx context.Context, db *sql.DB) (*sql.Conn, error) {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := execReportFile(ctx, conn, "setup.sql"); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return conn, nil
+}
+
+// execReportFile runs every statement of sql/reports/<name>; args go to the
+// statements that take parameters.
+func execReportFile(ctx context.Context, conn *sql.Conn, name string, args ...any) error {
+	return store.ExecFile(ctx, conn, "reports/"+name, args...)
+}
+
+// auditScope makes report_scope the claims run audited, and the matches
+// that put each claim down to a supplier.
+func auditScope(ctx context.Context, db *sql.DB, run *audit.Run) (*sql.Conn, error) {
+	conn, err := reportConn(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	for _, step := range []struct {
+		file string
+		args []any
+	}{{"scope_run.sql", []any{run.ID}}, {"matches.sql", nil}} {
+		if err := execReportFile(ctx, conn, step.file, step.args...); err != nil {
+			conn.Close()
+			return nil, err
+		}
+	}
+	return conn, nil
+}
+
+// writeAuditXLSX writes the workbook for people: a summary sheet with charts,
+// then Findings and Claims with the context of each claim, and Rejects; the
+// long sheets are streamed.
+func writeAuditXLSX(ctx context.Context, db *sql.DB, run *audit.Run, tables []table, path string) error {
+	conn, err := auditScope(ctx, db, run)
 	if err != nil {
 		return err
 	}
-	rows := [][]any{
-		{"stcrecon audit run", run.ID},
-		{"scope", run.Scope},
-		{"started (UTC)", run.StartedAt.Format("2006-01-02 15:04:05")},
-		{"finished (UTC)", run.FinishedAt.Format("2006-01-02 15:04:05")},
-		{},
-		{"claims audited", run.Claims},
-		{"status", "claims"},
-		{"pass", run.Passed},
-		{"review", run.Review},
-		{"fail", run.Failed},
-		{},
-		{"STCs claimed", run.StcsClaimed},
-		{"STCs at risk", run.StcsAtRisk},
-		{},
-		{"rule", "findings"},
-	}
-	for _, r := range run.Rules() {
-		rows = append(rows, []any{r, run.ByRule[r]})
-	}
-	for i, r := range rows {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := f.SetSheetRow(summary, cell, &r); err != nil {
-			return err
-		}
-	}
-	for _, c := range []string{"A1", "A7", "B7", "A15", "B15"} {
-		if err := f.SetCellStyle(summary, c, c, bold); err != nil {
-			return err
-		}
-	}
-	if err := f.SetColWidth(summary, "A", "A", 30); err != nil {
+	defer conn.Close()
+	f := excelize.NewFile()
+	defer f.Close()
+	st, err := newStyles(f)
+	if err != nil {
 		return err
 	}
-	if err := f.AddChart(summary, "D2", &excelize.Chart{
-		Type:   excelize.Pie,
-		Title:  excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Claims by status"}}},
-		Series: []excelize.ChartSeries{{Name: "Summary!$B$7", Categories: "Summary!$A$8:$A$10", Values: "Summary!$B$8:$B$10"}},
+	if err := f.SetSheetName("Sheet1", "Summary"); err != nil {
+		return err
+	}
+	for _, s := range []struct{ sheet, file, csv string }{
+		{"Findings", "audit_findings.sql", "findings.csv / findings.parquet"},
+		{"Claims", "audit_claims.sql", "claims.csv / claims.parquet"},
+	} {
+		if err := streamQuerySheet(ctx, conn, f, st, s.sheet, s.file, s.csv); err != nil {
+			return fmt.Errorf("%s sheet: %w", s.sheet, err)
+		}
+	}
+	var rowsRejected, filesRejected int64
+	for _, t := range tables {
+		if t.sheet != "Rejects" {
+			continue
+		}
+		if rowsRejected, filesRejected, err = rejectsSheet(ctx, db, f, st, t); err != nil {
+			return fmt.Errorf("Rejects sheet: %w", err)
+		}
+	}
+	sum := auditSummary{run: run, rowsRejected: rowsRejected, filesRejected: filesRejected}
+	if err := conn.QueryRowContext(ctx, queries.MustGet("reports/audit_changed.sql")).Scan(&sum.changed); err != nil {
+		return fmt.Errorf("sql/reports/audit_changed.sql: %w", err)
+	}
+	for _, t := range []struct {
+		name string
+		dst  **Table
+	}{{"top_brands", &sum.brands}, {"top_suppliers", &sum.suppliers}, {"top_installers", &sum.installers}} {
+		tb, err := queryTable(ctx, conn, t.name, t.name+".sql")
+		if err != nil {
+			return err
+		}
+		defer tb.Release()
+		*t.dst = tb
+	}
+	if err := sum.write(f, st); err != nil {
+		return fmt.Errorf("Summary sheet: %w", err)
+	}
+	f.SetActiveSheet(0)
+	if err := f.SetDocProps(&excelize.DocProperties{
+		Creator: "stcrecon " + Version, LastModifiedBy: "stcrecon " + Version,
+		Title:   fmt.Sprintf("stcrecon audit run %d", run.ID),
+		Created: run.FinishedAt.UTC().Format("2006-01-02T15:04:05Z"), Modified: run.FinishedAt.UTC().Format("2006-01-02T15:04:05Z"),
 	}); err != nil {
 		return err
 	}
-	if n := len(run.ByRule); n > 0 {
-		last := strconv.Itoa(15 + n)
-		if err := f.AddChart(summary, "D20", &excelize.Chart{
-			Type:   excelize.Bar,
-			Title:  excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Findings by rule"}}},
-			Series: []excelize.ChartSeries{{Name: "Summary!$B$15", Categories: "Summary!$A$16:$A$" + last, Values: "Summary!$B$16:$B$" + last}},
-			Legend: excelize.ChartLegend{Position: "none"},
-		}); err != nil {
-			return err
-		}
-	}
-	for _, t := range tables {
-		if err := streamSheet(ctx, db, f, t); err != nil {
-			return err
-		}
+	if err := f.SetAppProps(&excelize.AppProperties{Application: "stcrecon " + Version}); err != nil {
+		return err
 	}
 	return writeAtomic(path, func(out *os.File) error {
 		_, err := f.WriteTo(out)
@@ -87,46 +136,318 @@ func writeAuditXLSX(ctx context.Context, db *sql.DB, run *audit.Run, tables []ta
 	})
 }
 
-// streamSheet writes one table to its own sheet with excelize's StreamWriter.
-// A table too long for a sheet stops at the limit, and the sheet says so.
-func streamSheet(ctx context.Context, db *sql.DB, f *excelize.File, t table) error {
-	if _, err := f.NewSheet(t.sheet); err != nil {
-		return err
+// streamQuerySheet streams the rows of sql/reports/<file> into a sheet. The
+// widths come from a first pass that measures each column in SQL.
+func streamQuerySheet(ctx context.Context, conn *sql.Conn, f *excelize.File, st *styles, name, file, fullCopy string) error {
+	q := queries.MustGet("reports/" + file)
+	widths, err := measure(ctx, conn, q)
+	if err != nil {
+		return fmt.Errorf("sql/reports/%s: %w", file, err)
 	}
-	sw, err := f.NewStreamWriter(t.sheet)
+	rows, err := conn.QueryContext(ctx, q)
+	if err != nil {
+		return fmt.Errorf("sql/reports/%s: %w", file, err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
 	if err != nil {
 		return err
 	}
-	head := make([]any, len(t.header))
-	for i, h := range t.header {
-		head[i] = h
-	}
-	if err := sw.SetRow("A1", head); err != nil {
+	s, err := newSheet(f, st, name, cols, widths)
+	if err != nil {
 		return err
 	}
-	row := 1
-	vals := make([]any, len(t.header))
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	types, _ := rows.ColumnTypes()
+	row := make([]any, len(cols))
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		for i, v := range vals {
+			row[i] = goValue(v, types[i].DatabaseTypeName())
+		}
+		if err := s.add(row, fullCopy); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return s.close()
+}
+
+// measure returns the widest text of each column of q's result.
+func measure(ctx context.Context, conn *sql.Conn, q string) ([]int, error) {
+	body := queries.Statements(q)[0]
+	body = body[:len(body)-1] // the ';'
+	rows, err := conn.QueryContext(ctx, "SELECT max(length(COLUMNS(*)::VARCHAR)) FROM ("+body+")")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	out := make([]int, len(cols))
+	vals := make([]sql.NullInt64, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	if rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		for i, v := range vals {
+			out[i] = int(v.Int64)
+		}
+	}
+	return out, rows.Err()
+}
+
+// rejectsSheet writes the Rejects sheet from the rejects.csv table and counts
+// the rows rejected and the files rejected whole (those have no line).
+func rejectsSheet(ctx context.Context, db *sql.DB, f *excelize.File, st *styles, t table) (rowsRejected, filesRejected int64, err error) {
+	var all [][]any
+	widths := make([]int, len(t.header))
 	err = eachRow(ctx, db, t, func(cells []string) error {
-		row++
-		if row == xlsxMaxRows {
-			cell, _ := excelize.CoordinatesToCellName(1, row)
-			return sw.SetRow(cell, []any{"more rows than a sheet holds: see " + t.file})
-		}
-		if row > xlsxMaxRows {
-			return nil
-		}
+		row := make([]any, len(cells))
 		for i, c := range cells {
-			if n, err := strconv.ParseInt(c, 10, 64); err == nil && t.numbersFrom > 0 && i >= t.numbersFrom {
-				vals[i] = n
-			} else {
-				vals[i] = c
+			row[i] = c
+			if i == 1 {
+				if n, err := strconv.ParseInt(c, 10, 64); err == nil {
+					row[i] = n
+				} else {
+					row[i] = nil
+				}
+			}
+			if w := width(row[i]); w > widths[i] {
+				widths[i] = w
 			}
 		}
-		cell, _ := excelize.CoordinatesToCellName(1, row)
-		return sw.SetRow(cell, vals)
+		if row[1] == nil {
+			filesRejected++
+		} else {
+			rowsRejected++
+		}
+		if len(all) < xlsxMaxRows {
+			all = append(all, row)
+		}
+		return nil
 	})
 	if err != nil {
+		return 0, 0, err
+	}
+	s, err := newSheet(f, st, t.sheet, t.header, widths)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, r := range all {
+		if err := s.add(r, t.file); err != nil {
+			return 0, 0, err
+		}
+	}
+	return rowsRejected, filesRejected, s.close()
+}
+
+// auditSummary is what the Summary sheet shows.
+type auditSummary struct {
+	run                           *audit.Run
+	rowsRejected, filesRejected   int64
+	changed                       int64
+	brands, suppliers, installers *Table
+}
+
+func (a *auditSummary) write(f *excelize.File, st *styles) error {
+	const sh = "Summary"
+	run := a.run
+	set := func(cell string, v any, style int) error {
+		if err := f.SetCellValue(sh, cell, v); err != nil {
+			return err
+		}
+		if style != 0 {
+			return f.SetCellStyle(sh, cell, cell, style)
+		}
+		return nil
+	}
+	type kv struct {
+		cell  string
+		v     any
+		style int
+	}
+	share := func(n int64) float64 {
+		if run.Claims == 0 {
+			return 0
+		}
+		return float64(n) / float64(run.Claims)
+	}
+	cells := []kv{
+		{"A1", fmt.Sprintf("stcrecon audit run %d", run.ID), st.title},
+		{"A3", "Run", st.bold}, {"B3", run.ID, 0},
+		{"A4", "Scope", st.bold}, {"B4", scopeText(run.Scope), 0},
+		{"A5", "Started (UTC)", st.bold}, {"B5", run.StartedAt.UTC(), st.datetime},
+		{"A6", "Finished (UTC)", st.bold}, {"B6", run.FinishedAt.UTC(), st.datetime},
+		{"A7", "stcrecon version", st.bold}, {"B7", Version, 0},
+		{"A9", "Verdict", st.header}, {"B9", "Claims", st.header}, {"C9", "Share", st.header},
+		{"A10", "pass", 0}, {"B10", run.Passed, st.integer}, {"C10", share(run.Passed), st.percent},
+		{"A11", "review", 0}, {"B11", run.Review, st.integer}, {"C11", share(run.Review), st.percent},
+		{"A12", "fail", 0}, {"B12", run.Failed, st.integer}, {"C12", share(run.Failed), st.percent},
+		{"A13", "claims audited", st.bold}, {"B13", run.Claims, st.integer},
+		{"A15", "STCs claimed", st.bold}, {"B15", run.StcsClaimed, st.integer},
+		{"A16", "STCs at risk", st.bold}, {"B16", run.StcsAtRisk, st.integer},
+		{"A17", "Rows rejected at ingest", st.bold}, {"B17", a.rowsRejected, st.integer},
+		{"A18", "Files rejected whole", st.bold}, {"B18", a.filesRejected, st.integer},
+		{"A19", "Verdict changed since last audit", st.bold}, {"B19", a.changed, st.integer},
+		{"A21", "Rule", st.header}, {"B21", "Severity", st.header}, {"C21", "Findings", st.header},
+	}
+	for _, c := range cells {
+		if err := set(c.cell, c.v, c.style); err != nil {
+			return err
+		}
+	}
+	// Every rule of the contract, zeros too, most findings first.
+	rules := queries.Checks()
+	sort.SliceStable(rules, func(i, j int) bool { return run.ByRule[rules[i]] > run.ByRule[rules[j]] })
+	row := 22
+	for _, r := range rules {
+		for _, c := range []kv{{"A", r, 0}, {"B", queries.Severity(r), 0}, {"C", run.ByRule[r], st.integer}} {
+			if err := set(c.cell+strconv.Itoa(row), c.v, c.style); err != nil {
+				return err
+			}
+		}
+		row++
+	}
+	lastRule := row - 1
+	if err := set("A"+strconv.Itoa(row), "all rules", st.bold); err != nil {
 		return err
 	}
-	return sw.Flush()
+	if err := set("C"+strconv.Itoa(row), run.Findings, st.integer); err != nil {
+		return err
+	}
+	// The top tens side by side under the charts.
+	topRow := 47
+	for k, top := range []struct {
+		title string
+		t     *Table
+	}{{"Top panel brands by STCs at risk", a.brands}, {"Top suppliers by STCs at risk", a.suppliers},
+		{"Top installers by STCs at risk", a.installers}} {
+		col := 1 + 4*k
+		at := func(c, r int) string { name, _ := excelize.CoordinatesToCellName(col+c, r); return name }
+		row := topRow
+		if err := set(at(0, row), top.title, st.bold); err != nil {
+			return err
+		}
+		row++
+		for i, h := range []string{top.t.Header()[0], "Failed claims", "STCs at risk"} {
+			if err := set(at(i, row), h, st.header); err != nil {
+				return err
+			}
+		}
+		row++
+		if top.t.NumRows() == 0 {
+			if err := set(at(0, row), "none: no STCs at risk", st.note); err != nil {
+				return err
+			}
+		}
+		if err := top.t.Each(func(vals []any) error {
+			for i, v := range vals {
+				if err := setTyped(f, st, sh, at(i, row), v); err != nil {
+					return err
+				}
+			}
+			row++
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	for col, w := range map[string]float64{"A": 36, "B": 21, "C": 14, "D": 3,
+		"E": 40, "F": 14, "G": 14, "H": 3, "I": 16, "J": 14, "K": 14} {
+		if err := f.SetColWidth(sh, col, col, w); err != nil {
+			return err
+		}
+	}
+	if err := a.charts(f, lastRule); err != nil {
+		return err
+	}
+	// The summary prints on one landscape page.
+	landscape, a4, one := "landscape", 9, 1
+	if err := f.SetPageLayout(sh, &excelize.PageLayoutOptions{Size: &a4, Orientation: &landscape, FitToWidth: &one, FitToHeight: &one}); err != nil {
+		return err
+	}
+	fit := true
+	return f.SetSheetProps(sh, &excelize.SheetPropsOptions{FitToPage: &fit})
+}
+
+// setTyped sets a cell of a sheet written cell by cell to v, typed and styled
+// as styles.cell does for streamed rows.
+func setTyped(f *excelize.File, st *styles, sh, cell string, v any) error {
+	c, ok := st.cell(v, false).(excelize.Cell)
+	if !ok {
+		return f.SetCellValue(sh, cell, v)
+	}
+	if err := f.SetCellValue(sh, cell, c.Value); err != nil {
+		return err
+	}
+	if c.StyleID == 0 {
+		return nil
+	}
+	return f.SetCellStyle(sh, cell, cell, c.StyleID)
+}
+
+func scopeText(scope string) string {
+	if scope == "all" {
+		return "all: every current claim"
+	}
+	return scope + ": claims not audited before"
+}
+
+// charts: the verdicts as a doughnut with values and shares (pass green,
+// review amber, fail red) beside the verdict table, and the findings of every
+// rule as one-colour bars, most first, beside the rule table.
+func (a *auditSummary) charts(f *excelize.File, lastRule int) error {
+	yes := true
+	solid := func(c string) excelize.Fill {
+		return excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{c}}
+	}
+	if err := f.AddChart("Summary", "E3", &excelize.Chart{
+		Type:     excelize.Doughnut,
+		HoleSize: 45,
+		Title:    excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Claims by verdict"}}},
+		Series: []excelize.ChartSeries{{
+			Name: "Summary!$B$9", Categories: "Summary!$A$10:$A$12", Values: "Summary!$B$10:$B$12",
+			DataPoint: []excelize.ChartDataPoint{
+				{Index: 0, Fill: solid("#2E7D32")}, {Index: 1, Fill: solid("#F2A900")}, {Index: 2, Fill: solid("#C62828")}},
+			DataLabel: excelize.ChartDataLabel{Font: excelize.Font{Bold: true, Size: 10}},
+		}},
+		VaryColors: &yes,
+		Legend:     excelize.ChartLegend{Position: "right"},
+		PlotArea:   excelize.ChartPlotArea{ShowVal: true, ShowPercent: true, ShowLeaderLines: true},
+		Dimension:  excelize.ChartDimension{Width: 480, Height: 300},
+		Format:     excelize.GraphicOptions{OffsetX: 5, OffsetY: 0},
+	}); err != nil {
+		return err
+	}
+	last := strconv.Itoa(lastRule)
+	no := false
+	return f.AddChart("Summary", "E21", &excelize.Chart{
+		Type:  excelize.Bar,
+		Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Findings by rule"}}},
+		Series: []excelize.ChartSeries{{
+			Name: "Summary!$C$21", Categories: "Summary!$A$22:$A$" + last, Values: "Summary!$C$22:$C$" + last,
+			Fill: solid("#2F5597"),
+		}},
+		VaryColors: &no,
+		Legend:     excelize.ChartLegend{Position: "none"},
+		PlotArea:   excelize.ChartPlotArea{ShowVal: true},
+		XAxis: excelize.ChartAxis{ReverseOrder: true, Font: excelize.Font{Size: 9, Color: "#000000"},
+			Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Rule"}}}},
+		YAxis: excelize.ChartAxis{MajorGridLines: true, Font: excelize.Font{Size: 9, Color: "#000000"},
+			Title: excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Findings"}}}},
+		Dimension: excelize.ChartDimension{Width: 720, Height: 460},
+		Format:    excelize.GraphicOptions{OffsetX: 5},
+	})
 }

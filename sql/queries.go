@@ -6,6 +6,7 @@
 //	load/<kind>.sql      validate a staged file of one kind and load its rows
 //	checks/<rule>.sql    one audit check per file, named by its rule id
 //	audit/*.sql          the audit's set-up and summary steps
+//	reports/*.sql        one report table (or a report's set-up) per file
 package queries
 
 import (
@@ -19,7 +20,7 @@ import (
 	"strings"
 )
 
-//go:embed schema/*.sql load/*.sql checks/*.sql audit/*.sql
+//go:embed schema/*.sql load/*.sql checks/*.sql audit/*.sql reports/*.sql
 var files embed.FS
 
 // Migration is one schema/NN_name.sql file.
@@ -115,4 +116,20 @@ func commentOnly(s string) bool {
 		}
 	}
 	return true
+}
+
+var checkHeader = regexp.MustCompile(`(?m)^-- name: (\S+) \((error|warning)\)$`)
+
+// Severity returns the severity a check's header comment declares
+// ("-- name: panel.invalid (error)"), or "" when the rule has no check file.
+func Severity(rule string) string {
+	text, err := Check(rule)
+	if err != nil {
+		return ""
+	}
+	m := checkHeader.FindStringSubmatch(text)
+	if m == nil || m[1] != rule {
+		return ""
+	}
+	return m[2]
 }

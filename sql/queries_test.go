@@ -57,3 +57,19 @@ func TestStatements(t *testing.T) {
 		t.Fatalf("got %q\nwant %q", got, want)
 	}
 }
+
+// Reports list every rule with its severity, read from the check's header.
+func TestSeverity(t *testing.T) {
+	for _, rule := range contractRules {
+		want := "error"
+		if rule == "claim.capacity_mismatch" {
+			want = "warning"
+		}
+		if got := Severity(rule); got != want {
+			t.Errorf("Severity(%s) = %q, want %q", rule, got, want)
+		}
+	}
+	if got := Severity("no.such_rule"); got != "" {
+		t.Errorf("Severity of an unknown rule = %q", got)
+	}
+}

@@ -1,0 +1,245 @@
+package reports
+
+import (
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// styles are the cell styles every workbook of stcrecon uses.
+type styles struct {
+	header, title, bold, date, datetime, integer, decimal, percent, note, text, wrap int
+}
+
+func newStyles(f *excelize.File) (*styles, error) {
+	var s styles
+	fmtDate, fmtDateTime, fmtInt, fmtDec, fmtPct := "yyyy-mm-dd", "yyyy-mm-dd hh:mm:ss", "#,##0", "#,##0.000", "0.0%"
+	for _, x := range []struct {
+		id    *int
+		style excelize.Style
+	}{
+		{&s.header, excelize.Style{Font: &excelize.Font{Bold: true},
+			Fill:   excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"#D9E1F2"}},
+			Border: []excelize.Border{{Type: "bottom", Color: "#8EA9DB", Style: 1}}}},
+		{&s.title, excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}}},
+		{&s.bold, excelize.Style{Font: &excelize.Font{Bold: true}}},
+		{&s.date, excelize.Style{CustomNumFmt: &fmtDate, Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "top"}}},
+		{&s.datetime, excelize.Style{CustomNumFmt: &fmtDateTime, Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "top"}}},
+		{&s.integer, excelize.Style{CustomNumFmt: &fmtInt, Alignment: &excelize.Alignment{Vertical: "top"}}},
+		{&s.decimal, excelize.Style{CustomNumFmt: &fmtDec, Alignment: &excelize.Alignment{Vertical: "top"}}},
+		{&s.percent, excelize.Style{CustomNumFmt: &fmtPct, Alignment: &excelize.Alignment{Vertical: "top"}}},
+		{&s.text, excelize.Style{Alignment: &excelize.Alignment{Vertical: "top"}}},
+		{&s.wrap, excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}},
+		{&s.note, excelize.Style{Font: &excelize.Font{Italic: true, Color: "#595959"}}},
+	} {
+		id, err := f.NewStyle(&x.style)
+		if err != nil {
+			return nil, err
+		}
+		*x.id = id
+	}
+	return &s, nil
+}
+
+// cell gives a value its typed, styled cell: integers and decimals as
+// numbers, dates and times as date cells, text as text (never a formula).
+func (s *styles) cell(v any, isShare bool) any {
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case int64:
+		return excelize.Cell{StyleID: s.integer, Value: x}
+	case float64:
+		if isShare {
+			return excelize.Cell{StyleID: s.percent, Value: x}
+		}
+		return excelize.Cell{StyleID: s.decimal, Value: x}
+	case date:
+		return excelize.Cell{StyleID: s.date, Value: time.Time(x)}
+	case time.Time:
+		return excelize.Cell{StyleID: s.datetime, Value: x}
+	case string:
+		if utf8.RuneCountInString(x) > maxColWidth-2 {
+			return excelize.Cell{StyleID: s.wrap, Value: x}
+		}
+		return excelize.Cell{StyleID: s.text, Value: x}
+	}
+	return v
+}
+
+// width is the column width that shows v whole.
+func width(v any) int {
+	switch x := v.(type) {
+	case nil:
+		return 0
+	case date:
+		return 10
+	case time.Time:
+		return 19
+	case int64:
+		n := len(text(x))
+		return n + (n-1)/3
+	case float64:
+		return len(fmt.Sprintf("%.3f", x)) + 2
+	case string:
+		return utf8.RuneCountInString(x)
+	}
+	return len(text(v))
+}
+
+// maxColWidth keeps a long detail column from pushing a printed row onto
+// pages of its own; the cell is still whole in the sheet.
+const maxColWidth = 50
+
+// wrappedLines is how many lines a text cell takes in a column of the widest
+// width, wrapped at spaces.
+func wrappedLines(t string) int {
+	perLine := maxColWidth + 4 // average text is narrower than the width unit (a digit)
+	n := utf8.RuneCountInString(t)
+	if n <= maxColWidth-2 {
+		return 1
+	}
+	return (n + perLine - 1) / perLine
+}
+
+func fitWidth(n int) float64 {
+	w := float64(n) + 2
+	if w < 8 {
+		w = 8
+	}
+	if w > maxColWidth {
+		w = maxColWidth
+	}
+	return w
+}
+
+// sheet streams one table into its own worksheet, laid out the same way
+// everywhere: bold header frozen on top with a filter, widths fitted to the
+// content, typed cells, and a print set-up that fits a row across a
+// landscape page and repeats the header on every page.
+type sheet struct {
+	f      *excelize.File
+	st     *styles
+	name   string
+	header []string
+	widths []int
+	shares map[int]bool // columns holding a share (0.0 %)
+	sw     *excelize.StreamWriter
+	row    int
+}
+
+func newSheet(f *excelize.File, st *styles, name string, header []string, widths []int) (*sheet, error) {
+	if _, err := f.NewSheet(name); err != nil {
+		return nil, err
+	}
+	if err := printSetup(f, name); err != nil {
+		return nil, err
+	}
+	sw, err := f.NewStreamWriter(name)
+	if err != nil {
+		return nil, err
+	}
+	s := &sheet{f: f, st: st, name: name, header: header, widths: widths, sw: sw, shares: map[int]bool{}}
+	for i, h := range header {
+		w := utf8.RuneCountInString(h) + 3 // room for the filter button
+		if i < len(widths) && widths[i] > w {
+			w = widths[i]
+		}
+		if err := sw.SetColWidth(i+1, i+1, fitWidth(w)); err != nil {
+			return nil, err
+		}
+		if len(h) > 6 && h[len(h)-6:] == "_share" || h == "share" {
+			s.shares[i] = true
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return nil, err
+	}
+	head := make([]any, len(header))
+	for i, h := range header {
+		head[i] = excelize.Cell{StyleID: st.header, Value: h}
+	}
+	s.row = 1
+	return s, sw.SetRow("A1", head)
+}
+
+// add writes one row; past the sheet's row limit it writes, once, where the
+// full table is, and drops the rest.
+func (s *sheet) add(vals []any, fullCopy string) error {
+	s.row++
+	if s.row > xlsxMaxRows {
+		return nil
+	}
+	cell, _ := excelize.CoordinatesToCellName(1, s.row)
+	if s.row == xlsxMaxRows {
+		return s.sw.SetRow(cell, []any{excelize.Cell{StyleID: s.st.note,
+			Value: fmt.Sprintf("more rows than a sheet holds: the full table is %s", fullCopy)}})
+	}
+	row := make([]any, len(vals))
+	lines := 1
+	for i, v := range vals {
+		row[i] = s.st.cell(v, s.shares[i])
+		if t, ok := v.(string); ok {
+			if n := wrappedLines(t); n > lines {
+				lines = n
+			}
+		}
+	}
+	if lines > 1 {
+		// Wrapped text needs a taller row; spreadsheets do not all fit it.
+		return s.sw.SetRow(cell, row, excelize.RowOpts{Height: 14.5 * float64(lines)})
+	}
+	return s.sw.SetRow(cell, row)
+}
+
+// close flushes the sheet and puts the filter on its header.
+func (s *sheet) close() error {
+	if err := s.sw.Flush(); err != nil {
+		return err
+	}
+	last := s.row
+	if last > xlsxMaxRows-1 {
+		last = xlsxMaxRows - 1
+	}
+	end, _ := excelize.CoordinatesToCellName(len(s.header), last)
+	if err := s.f.AutoFilter(s.name, "A1:"+end, nil); err != nil {
+		return err
+	}
+	return s.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + s.name + "'!$1:$1", Scope: s.name})
+}
+
+// printSetup fits a row across a landscape A4 page; pages run downwards.
+func printSetup(f *excelize.File, name string) error {
+	landscape, a4, one, free := "landscape", 9, 1, 0
+	if err := f.SetPageLayout(name, &excelize.PageLayoutOptions{
+		Size: &a4, Orientation: &landscape, FitToWidth: &one, FitToHeight: &free}); err != nil {
+		return err
+	}
+	fit := true
+	return f.SetSheetProps(name, &excelize.SheetPropsOptions{FitToPage: &fit})
+}
+
+// writeTableSheet writes a report table to its own sheet.
+func writeTableSheet(f *excelize.File, st *styles, name string, t *Table) error {
+	widths := make([]int, t.Schema.NumFields())
+	if err := t.Each(func(row []any) error {
+		for i, v := range row {
+			if w := width(v); w > widths[i] {
+				widths[i] = w
+			}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	s, err := newSheet(f, st, name, t.Header(), widths)
+	if err != nil {
+		return err
+	}
+	if err := t.Each(func(row []any) error { return s.add(row, t.Name+".csv") }); err != nil {
+		return err
+	}
+	return s.close()
+}

@@ -1,0 +1,16 @@
+-- name: AuditClaims
+-- The Claims sheet and claims.parquet: every claim in report_scope with its
+-- verdict, the rules it failed, its context, and the place of the claim row in
+-- its source file. Sorted by claim_id, as claims.csv.
+SELECT r.claim_id, r.status, r.errors, r.warnings,
+    r.stcs_claimed, r.stcs_computed, r.stcs_at_risk,
+    coalesce((SELECT string_agg(DISTINCT f.rule, '; ' ORDER BY f.rule)
+              FROM findings f WHERE f.run_id = r.run_id AND f.claim_id = r.claim_id), '') AS rules,
+    c.submitted_on, c.installed_on, c.postcode, postcode_state(c.postcode) AS state,
+    c.rated_output_kw, c.panel_count, c.panel_brand, c.panel_model,
+    c.inverter_manufacturer || ' ' || c.inverter_model AS inverter,
+    c.installer_id, fl.name AS source_file, c.line AS source_line
+FROM report_scope r
+JOIN claims c USING (claim_id, file_id)
+JOIN files fl USING (file_id)
+ORDER BY r.claim_id;

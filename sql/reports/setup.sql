@@ -1,0 +1,30 @@
+-- name: ReportSetup
+-- Helpers every report uses, as temporary objects of the report's connection
+-- (reports never change the store).
+
+-- The state or territory of an Australian postcode, by Australia Post's ranges:
+--   NSW 1000-2599, 2619-2899, 2921-2999   ACT 0200-0299, 2600-2618, 2900-2920
+--   VIC 3000-3999, 8000-8999              QLD 4000-4999, 9000-9999
+--   SA  5000-5999                         WA  6000-6999
+--   TAS 7000-7999                         NT  0800-0999
+-- Anything else (and a postcode that is not four digits) is 'unknown'.
+CREATE OR REPLACE TEMP MACRO postcode_state(p) AS (
+    WITH n AS (SELECT try_cast(p AS INTEGER) AS v)
+    SELECT CASE
+        WHEN v IS NULL OR length(p) <> 4 THEN 'unknown'
+        WHEN v BETWEEN 200 AND 299 OR v BETWEEN 2600 AND 2618 OR v BETWEEN 2900 AND 2920 THEN 'ACT'
+        WHEN v BETWEEN 800 AND 999 THEN 'NT'
+        WHEN v BETWEEN 1000 AND 2999 THEN 'NSW'
+        WHEN v BETWEEN 3000 AND 3999 OR v BETWEEN 8000 AND 8999 THEN 'VIC'
+        WHEN v BETWEEN 4000 AND 4999 OR v BETWEEN 9000 AND 9999 THEN 'QLD'
+        WHEN v BETWEEN 5000 AND 5999 THEN 'SA'
+        WHEN v BETWEEN 6000 AND 6999 THEN 'WA'
+        WHEN v BETWEEN 7000 AND 7999 THEN 'TAS'
+        ELSE 'unknown' END
+    FROM n);
+
+-- The name and ABN a supplier goes by: its latest row in the suppliers lists.
+CREATE OR REPLACE TEMP TABLE report_supplier_names AS
+SELECT supplier_norm, supplier_name, abn
+FROM suppliers
+QUALIFY row_number() OVER (PARTITION BY supplier_norm ORDER BY file_id DESC, line DESC) = 1;

@@ -134,10 +134,10 @@ func TestIngestAndAudit(t *testing.T) {
 	if got, want := len(rows), strings.Count(string(csvText), "\n"); got != want {
 		t.Fatalf("Findings sheet has %d rows, findings.csv %d lines", got, want)
 	}
-	if rows[1][0] != "PVD0001" || rows[1][3] != "panel.duplicate" || rows[1][2] != "J002" {
+	if rows[1][0] != "PVD0001" || rows[1][1] != "panel.duplicate" || rows[1][4] != "J002" {
 		t.Fatalf("Findings sheet row 2: %v", rows[1])
 	}
-	if v, _ := x.GetCellValue("Summary", "B10"); v != "2" {
+	if v, _ := x.GetCellValue("Summary", "B12"); v != "2" {
 		t.Fatalf("Summary fail count %q", v)
 	}
 }

@@ -29,7 +29,8 @@ const DefaultPath = "configs/stcrecon.yaml"
 // Config is the whole of stcrecon's configuration.
 type Config struct {
 	DB            string `yaml:"db"`
-	MemoryLimit   string `yaml:"memory_limit"`
+	DuckDB        DuckDB `yaml:"duckdb"`
+	MemoryLimit   string `yaml:"memory_limit"` // older spelling of duckdb.memory_limit
 	PostcodeZones string `yaml:"postcode_zones"`
 	Ingest        Ingest `yaml:"ingest"`
 	STC           STC    `yaml:"stc"`
@@ -47,6 +48,15 @@ type Config struct {
 	// embedded default) and sorted by From.
 	Zones []PostcodeRange `yaml:"-"`
 }
+
+// DuckDB is how much of the machine the store may use.
+type DuckDB struct {
+	MemoryLimit   string `yaml:"memory_limit"`   // e.g. 4GB; "": DuckDB's default, 80 % of RAM
+	Threads       int    `yaml:"threads"`        // 0: one per core
+	TempDirectory string `yaml:"temp_directory"` // where joins and sorts spill; "": <db>.tmp
+}
+
+var memoryLimitRE = regexp.MustCompile(`^(?i)[0-9]+(\.[0-9]+)? ?(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$`)
 
 // Ingest tunes loading.
 type Ingest struct {
@@ -174,6 +184,18 @@ func parse(b []byte, name, dir string) (*Config, error) {
 func (c *Config) validate() error {
 	if c.DB == "" {
 		c.DB = "var/stcrecon.duckdb"
+	}
+	if c.MemoryLimit != "" {
+		if c.DuckDB.MemoryLimit != "" {
+			return errors.New("memory_limit: give it once, as duckdb.memory_limit")
+		}
+		c.DuckDB.MemoryLimit, c.MemoryLimit = c.MemoryLimit, ""
+	}
+	if m := c.DuckDB.MemoryLimit; m != "" && !memoryLimitRE.MatchString(m) {
+		return fmt.Errorf("duckdb.memory_limit: %q is not a size such as 4GB or 512MB", m)
+	}
+	if c.DuckDB.Threads < 0 {
+		return fmt.Errorf("duckdb.threads: %d must be 0 (one per core) or more", c.DuckDB.Threads)
 	}
 	if c.Ingest.ProgressEveryRows <= 0 {
 		c.Ingest.ProgressEveryRows = 250000

@@ -19,6 +19,9 @@ func TestShippedConfig(t *testing.T) {
 	if c.DB != "var/stcrecon.duckdb" || c.STC.SmallScaleLimitKW != "100" || c.STC.ClaimWindowMonths != 12 {
 		t.Fatalf("%+v", c)
 	}
+	if c.DuckDB != (DuckDB{MemoryLimit: "4GB"}) {
+		t.Fatalf("duckdb settings %+v", c.DuckDB)
+	}
 	want := map[int]string{1: "1.622", 2: "1.536", 3: "1.382", 4: "1.185"}
 	if !reflect.DeepEqual(c.STC.ZoneRatings, want) {
 		t.Fatalf("ratings %v", c.STC.ZoneRatings)
@@ -75,10 +78,14 @@ func TestConfigErrors(t *testing.T) {
 	dir := t.TempDir()
 	base, _ := os.ReadFile("stcrecon.yaml")
 	cases := map[string]struct{ from, to, err string }{
-		"unknown key": {"memory_limit: 4GB", "memory_limit: 4GB\nmemroy: 1", "field memroy not found"},
-		"bad rating":  {`1: "1.622"`, `1: "1.6x"`, `stc.zone_ratings.1: "1.6x" is not a decimal number`},
-		"bad period":  {"{from_year: 2017, to_year: 2030, last_year: 2030}", "{from_year: 2017, to_year: 2030}", "give exactly one of max_years and last_year"},
-		"zones file":  {`postcode_zones: ""`, `postcode_zones: "zones.csv"`, "overlap"},
+		"unknown key":        {"db: var/stcrecon.duckdb", "db: var/stcrecon.duckdb\nmemroy: 1", "field memroy not found"},
+		"unknown duckdb key": {"threads: 0", "threads: 0\n  thread: 2", "field thread not found"},
+		"bad memory":         {"memory_limit: 4GB", "memory_limit: 4 gigs", `duckdb.memory_limit: "4 gigs" is not a size`},
+		"bad threads":        {"threads: 0", "threads: -1", "duckdb.threads: -1"},
+		"both limits":        {"db: var/stcrecon.duckdb", "db: var/stcrecon.duckdb\nmemory_limit: 2GB", "give it once"},
+		"bad rating":         {`1: "1.622"`, `1: "1.6x"`, `stc.zone_ratings.1: "1.6x" is not a decimal number`},
+		"bad period":         {"{from_year: 2017, to_year: 2030, last_year: 2030}", "{from_year: 2017, to_year: 2030}", "give exactly one of max_years and last_year"},
+		"zones file":         {`postcode_zones: ""`, `postcode_zones: "zones.csv"`, "overlap"},
 	}
 	os.WriteFile(filepath.Join(dir, "zones.csv"), []byte("postcode_from,postcode_to,zone\n0000,0500,1\n0400,0900,2\n"), 0o644)
 	for name, c := range cases {
@@ -94,6 +101,21 @@ func TestConfigErrors(t *testing.T) {
 				t.Fatalf("error %v, want it to say %q", err, c.err)
 			}
 		})
+	}
+}
+
+// The older top-level memory_limit still works, as duckdb.memory_limit.
+func TestOlderMemoryLimitKey(t *testing.T) {
+	base, _ := os.ReadFile("stcrecon.yaml")
+	text := strings.Replace(string(base), "  memory_limit: 4GB\n", "", 1) + "memory_limit: 512MB\n"
+	p := filepath.Join(t.TempDir(), "c.yaml")
+	os.WriteFile(p, []byte(text), 0o644)
+	c, err := Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DuckDB.MemoryLimit != "512MB" {
+		t.Fatalf("memory limit %q", c.DuckDB.MemoryLimit)
 	}
 }
 

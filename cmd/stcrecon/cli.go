@@ -103,7 +103,8 @@ func (sf *storeFlags) open(ctx context.Context, e *env) (*configs.Config, *store
 	if path == "" {
 		path = cfg.DB
 	}
-	st, err := store.Open(ctx, path, cfg.MemoryLimit)
+	st, err := store.OpenWith(ctx, path, store.Settings{
+		MemoryLimit: cfg.DuckDB.MemoryLimit, Threads: cfg.DuckDB.Threads, TempDirectory: cfg.DuckDB.TempDirectory})
 	if err != nil {
 		return nil, nil, err
 	}

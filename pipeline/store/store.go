@@ -22,10 +22,22 @@ type Store struct {
 	Path string
 }
 
+// Settings are DuckDB's resource settings; a zero field keeps DuckDB's default.
+type Settings struct {
+	MemoryLimit   string // e.g. "4GB"
+	Threads       int
+	TempDirectory string
+}
+
 // Open opens (creating if needed) the store at path and brings its schema up to
 // date. path "" opens an in-memory store, for tests. memoryLimit "" keeps
 // DuckDB's default.
 func Open(ctx context.Context, path, memoryLimit string) (*Store, error) {
+	return OpenWith(ctx, path, Settings{MemoryLimit: memoryLimit})
+}
+
+// OpenWith is Open with all of DuckDB's resource settings.
+func OpenWith(ctx context.Context, path string, set Settings) (*Store, error) {
 	if path != "" {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return nil, fmt.Errorf("open store %s: %w", path, err)
@@ -36,10 +48,22 @@ func Open(ctx context.Context, path, memoryLimit string) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	s := &Store{DB: db, Path: path}
-	if memoryLimit != "" {
-		if _, err := db.ExecContext(ctx, "SET memory_limit = "+QuoteLiteral(memoryLimit)); err != nil {
+	// These settings are global: every connection of the pool has them. SET
+	// takes no bound parameters, so text is quoted as a literal.
+	var sets []string
+	if set.MemoryLimit != "" {
+		sets = append(sets, "SET memory_limit = "+QuoteLiteral(set.MemoryLimit))
+	}
+	if set.Threads > 0 {
+		sets = append(sets, fmt.Sprintf("SET threads = %d", set.Threads))
+	}
+	if set.TempDirectory != "" {
+		sets = append(sets, "SET temp_directory = "+QuoteLiteral(set.TempDirectory))
+	}
+	for _, q := range sets {
+		if _, err := db.ExecContext(ctx, q); err != nil {
 			db.Close()
-			return nil, fmt.Errorf("open store %s: memory_limit: %w", path, err)
+			return nil, fmt.Errorf("open store %s: %s: %w", path, q, err)
 		}
 	}
 	if err := s.migrate(ctx); err != nil {

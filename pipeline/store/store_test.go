@@ -26,6 +26,31 @@ func TestOpenCreatesTheWholeSchema(t *testing.T) {
 	}
 }
 
+// The resource settings reach DuckDB, for every connection of the pool.
+func TestOpenWithSettings(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := store.OpenWith(ctx, filepath.Join(dir, "s.duckdb"),
+		store.Settings{MemoryLimit: "512MB", Threads: 1, TempDirectory: filepath.Join(dir, "spill")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	conn, err := st.DB.Conn(ctx) // another connection than the one that set them
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var mem, threads, temp string
+	if err := conn.QueryRowContext(ctx, `SELECT current_setting('memory_limit'), current_setting('threads')::VARCHAR,
+		current_setting('temp_directory')`).Scan(&mem, &threads, &temp); err != nil {
+		t.Fatal(err)
+	}
+	if mem != "488.2 MiB" || threads != "1" || temp != filepath.Join(dir, "spill") {
+		t.Fatalf("memory_limit %q, threads %q, temp_directory %q", mem, threads, temp)
+	}
+}
+
 func TestOpenUpgradesAnOlderStore(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.duckdb")

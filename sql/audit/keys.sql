@@ -10,13 +10,21 @@ CREATE OR REPLACE TEMP MACRO brand_note(a, key_a, base_a, b, key_b, base_b) AS
 CREATE OR REPLACE TEMP MACRO model_note(a, key_a, name_key_a, b, key_b, name_key_b) AS
     CASE WHEN key_a = key_b AND name_key_a <> name_key_b THEN a || ' to ' || b || ' by its certification suffix' END;
 
+-- name: MatchText
+-- How names matched through the configuration, brand aliases first, each once:
+-- 'matched Fronius to Fronius Australia Pty Ltd via the brand alias; Primo
+-- 5.0-1 to Primo 5.0-1 (AS4777-2 2020) by its certification suffix', or NULL.
+-- brands and models are lists of brand_note and model_note results.
+CREATE OR REPLACE TEMP MACRO match_text(brands, models) AS
+    'matched ' || nullif(array_to_string(
+        list_sort(list_distinct(list_filter(brands, x -> x IS NOT NULL))) ||
+        list_sort(list_distinct(list_filter(models, x -> x IS NOT NULL))), '; '), '');
+
 -- name: MatchedNote
--- What a finding's detail ends with when names matched through the
--- configuration: ' (matched Fronius to Fronius Australia Pty Ltd via the brand
--- alias; Primo 5.0-1 to Primo 5.0-1 (AS4777-2 2020) by its certification
--- suffix)', or '' when no note applies.
-CREATE OR REPLACE TEMP MACRO matched_note(notes) AS
-    coalesce(' (matched ' || nullif(array_to_string(list_sort(list_distinct(list_filter(notes, x -> x IS NOT NULL))), '; '), '') || ')', '');
+-- What a finding's detail ends with: ' (matched ...)', or '' when no name
+-- matched through the configuration.
+CREATE OR REPLACE TEMP MACRO matched_note(brands, models) AS
+    coalesce(' (' || match_text(brands, models) || ')', '');
 
 -- name: AuditCECModules
 -- The CEC module rows with the keys of their licensee and model.

@@ -5,6 +5,6 @@ SELECT claim_id, 'inverter' AS component, serial_norm AS serial_number,
     'serial ' || serial_norm || ' is marked invalid in the ledger (' || manufacturer || ', ' ||
         strftime(uploaded_at, '%Y-%m-%d') || ')' || coalesce(': ' || reason, '') ||
         matched_note([brand_note(inverter_manufacturer, inverter_manufacturer_key, inverter_manufacturer_base,
-            manufacturer, manufacturer_key, manufacturer_base)]) AS detail
+            manufacturer, manufacturer_key, manufacturer_base)], []) AS detail
 FROM inverter_matches
 WHERE status = 'invalid';

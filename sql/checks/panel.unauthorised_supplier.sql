@@ -11,7 +11,7 @@ WITH judged AS (
         -- the latest end, NULL (open) when some authorisation is open-ended
         CASE WHEN bool_or(s.authorised_from IS NOT NULL AND s.authorised_to IS NULL) THEN NULL
              ELSE max(s.authorised_to) END AS last_to,
-        list(brand_note(m.licensee, m.licensee_key, m.licensee_base, s.brand, s.brand_key, s.brand_base)) AS notes
+        list(brand_note(m.licensee, m.licensee_key, m.licensee_base, s.brand, s.brand_key, s.brand_base)) AS brand_notes
     FROM panel_matches m
     LEFT JOIN audit_suppliers s
         ON s.supplier_key = m.supplier_key AND s.product = 'panel' AND s.brand_key = m.licensee_key
@@ -22,8 +22,8 @@ SELECT claim_id, 'panel' AS component, serial_norm AS serial_number,
     'panel.unauthorised_supplier' AS rule, 'error' AS severity,
     'uploaded by ' || supplier_name || ', not authorised for ' || licensee || ' on ' ||
         strftime(uploaded_at, '%Y-%m-%d') ||
-        coalesce(' (authorised ' || strftime(first_from, '%Y-%m-%d') || ' to ' ||
-            coalesce(strftime(last_to, '%Y-%m-%d'), 'open') || ')', '') ||
-        matched_note(notes) AS detail
+        coalesce(' (' || nullif(concat_ws('; ',
+            'authorised ' || strftime(first_from, '%Y-%m-%d') || ' to ' || coalesce(strftime(last_to, '%Y-%m-%d'), 'open'),
+            match_text(brand_notes, [])), '') || ')', '') AS detail
 FROM judged
 WHERE NOT coalesce(authorised, false);

@@ -444,6 +444,8 @@ func (in *Ingester) logResult(r FileResult) {
 	case Skipped:
 		in.log().Info("ingest: file skipped", "file", filepath.Base(r.Path), "why", r.Err)
 	case Rejected:
-		in.log().Warn("ingest: file rejected", "file", filepath.Base(r.Path), "error", r.Err)
+		// Info, not Warn: a rejected file is a result the caller reports, not a
+		// fault of the program, and it would otherwise be printed twice.
+		in.log().Info("ingest: file rejected", "file", filepath.Base(r.Path), "error", r.Err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -71,6 +72,31 @@ func OpenWith(ctx context.Context, path string, set Settings) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// NotExistError is OpenExisting's error when there is no store at Path. It
+// matches fs.ErrNotExist.
+type NotExistError struct{ Path string }
+
+func (e *NotExistError) Error() string        { return "no store at " + e.Path }
+func (e *NotExistError) Is(target error) bool { return target == fs.ErrNotExist }
+
+// OpenExisting is Open for a store that must already exist: the commands that
+// read the store (audit, reports, status) never create an empty one. A missing
+// store is a *NotExistError naming the path.
+func OpenExisting(ctx context.Context, path, memoryLimit string) (*Store, error) {
+	fi, err := os.Stat(path)
+	switch {
+	case path == "":
+		return nil, fmt.Errorf("open store: no path given")
+	case err != nil && os.IsNotExist(err):
+		return nil, &NotExistError{Path: path}
+	case err != nil:
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	case fi.IsDir():
+		return nil, fmt.Errorf("open store %s: a folder, not a store file", path)
+	}
+	return Open(ctx, path, memoryLimit)
 }
 
 // Close checkpoints the write-ahead log into the file and closes the store.

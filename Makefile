@@ -5,6 +5,8 @@ DEMO    := var/demo
 CLAIMS  ?= 5000
 SEED    ?= 1
 SF      ?= 1
+# the version --version prints: git describe when this is a git clone
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null)
 
 .PHONY: help build test demo bench lint clean
 
@@ -12,16 +14,24 @@ help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
 
 build: ## build bin/stcrecon
-	$(GO) build -o $(BIN) ./cmd/stcrecon
+	$(GO) build $(if $(VERSION),-ldflags "-X main.buildVersion=$(VERSION)") -o $(BIN) ./cmd/stcrecon
 
 test: ## run every test against real DuckDB
 	$(GO) test -count=1 ./...
 
-demo: build ## generate sample data, ingest it, audit it (output in var/demo/out)
-	rm -rf $(DEMO) && mkdir -p $(DEMO)
-	$(BIN) gen --out $(DEMO)/inbox --claims $(CLAIMS) --seed $(SEED)
-	$(BIN) ingest --db $(DEMO)/stcrecon.duckdb $(DEMO)/inbox; test $$? -le 3
-	$(BIN) audit --db $(DEMO)/stcrecon.duckdb --out $(DEMO)/out --all; test $$? -le 3
+demo: build ## generate sample data, ingest it, audit it: each step's exit status, the summary
+	@rm -rf $(DEMO) && mkdir -p $(DEMO); \
+	step() { echo "\$$ $$*"; "$$@"; code=$$?; }; \
+	step $(BIN) gen --out $(DEMO)/inbox --claims $(CLAIMS) --seed $(SEED); \
+	echo "gen: exit $$code"; [ $$code -eq 0 ] || exit 1; echo; \
+	step $(BIN) ingest --db $(DEMO)/stcrecon.duckdb $(DEMO)/inbox; \
+	case $$code in \
+	  3) echo "ingest: exit 3 (rows rejected, as planned: the sample data has faults; the truth is $(DEMO)/inbox/expected_rejects.csv)";; \
+	  0) echo "ingest: exit 0 (nothing rejected)";; \
+	  *) echo "ingest: exit $$code (failed)"; exit 1;; \
+	esac; echo; \
+	step $(BIN) audit --db $(DEMO)/stcrecon.duckdb --out $(DEMO)/out --all; \
+	echo "audit: exit $$code"; [ $$code -eq 0 ] || exit 1
 
 bench: build ## make bench SF=N: ingest, full and nightly audit vs a plain DuckDB script (scenario cached in var/bench)
 	$(GO) build -o bin/stcbench ./cmd/stcbench

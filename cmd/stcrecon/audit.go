@@ -1,46 +1,63 @@
 package main
 
 import (
-	"context"
 	"fmt"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
 
 	"stcrecon/pipeline/audit"
 	"stcrecon/reports"
 )
 
-func runAudit(ctx context.Context, e *env, args []string) int {
-	fs, sf := newFlags("audit", e)
-	out := fs.String("out", "", "folder for findings.csv, claims.csv, rejects.csv and audit.xlsx (required)")
-	all := fs.Bool("all", false, "audit every current claim, not only those not yet audited; rejects of every file")
-	if code, ok := parse(fs, args); !ok {
-		return code
+func newAuditCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "audit --out DIR [--all]",
+		Short: "Check the claims not yet audited and write the findings",
+		Long: `Check every claim not yet audited (every current claim with --all) against the
+ledgers, the CEC lists and the supplier list, record the run in the store, and
+write into DIR: findings.csv, claims.csv, rejects.csv (the rejects of the files
+loaded since the previous audit; of every file with --all) and audit.xlsx.
+
+The store must exist (ingest creates it): audit never creates one.
+stdout has the run's summary: verdicts, STCs at risk, findings per check.`,
+		Example: `  stcrecon audit --out reports/2025-03-01
+  stcrecon audit --db var/test.duckdb --out out --all`,
+		Args: noArgs,
 	}
-	if *out == "" || fs.NArg() > 0 {
-		fmt.Fprintln(e.stderr, "usage: stcrecon audit --out DIR [--all]")
-		return exitUsage
+	sf := addStoreFlags(cmd)
+	out := cmd.Flags().String("out", "", "write into the folder `DIR` (created if missing; required)")
+	all := cmd.Flags().Bool("all", false, "audit every current claim, and list the rejects of every file")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if *out == "" {
+			return usagef("--out DIR is required: the folder the audit writes into")
+		}
+		ctx := cmd.Context()
+		cfg, st, err := sf.open(ctx, existingStore)
+		if err != nil {
+			return err
+		}
+		run, err := (&audit.Auditor{Store: st, Config: cfg, Log: a.log()}).Run(ctx, *all)
+		var files reports.AuditFiles
+		if err == nil {
+			files, err = reports.WriteAudit(ctx, st.DB, run, *all, *out)
+		}
+		if cerr := st.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+		a.out.clear()
+		a.printAuditSummary(run, files)
+		return nil
 	}
-	cfg, st, err := sf.open(ctx, e)
-	if err != nil {
-		return fail(e, err)
-	}
-	run, err := (&audit.Auditor{Store: st, Config: cfg, Log: e.log}).Run(ctx, *all)
-	var files reports.AuditFiles
-	if err == nil {
-		files, err = reports.WriteAudit(ctx, st.DB, run, *all, *out)
-	}
-	if cerr := st.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fail(e, err)
-	}
-	printAuditSummary(e, run, files)
-	return exitOK
+	return cmd
 }
 
-func printAuditSummary(e *env, run *audit.Run, files reports.AuditFiles) {
-	w := e.stdout
-	fmt.Fprintf(w, "audit run %d (%s): %d claims audited in %.1fs\n", run.ID, run.Scope, run.Claims,
+func (a *app) printAuditSummary(run *audit.Run, files reports.AuditFiles) {
+	w := a.stdout
+	fmt.Fprintf(w, "audit run %d (%s): %s audited in %.1fs\n", run.ID, run.Scope, plural(run.Claims, "claim", "claims"),
 		run.FinishedAt.Sub(run.StartedAt).Seconds())
 	fmt.Fprintf(w, "  pass %d, review %d, fail %d\n", run.Passed, run.Review, run.Failed)
 	fmt.Fprintf(w, "  STCs claimed %d, at risk %d\n", run.StcsClaimed, run.StcsAtRisk)
@@ -48,5 +65,6 @@ func printAuditSummary(e *env, run *audit.Run, files reports.AuditFiles) {
 	for _, r := range run.Rules() {
 		fmt.Fprintf(w, "    %-30s %8d\n", r, run.ByRule[r])
 	}
-	fmt.Fprintf(w, "output: %s\n", files.Dir)
+	fmt.Fprintf(w, "files in %s: %s, %s, %s, %s\n", files.Dir, filepath.Base(files.Findings), filepath.Base(files.Claims),
+		filepath.Base(files.Rejects), filepath.Base(files.XLSX))
 }

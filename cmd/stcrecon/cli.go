@@ -3,19 +3,14 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"sort"
 	"strings"
 
-	"stcrecon/configs"
-	"stcrecon/pipeline/ingest"
-	"stcrecon/pipeline/store"
+	"github.com/spf13/cobra"
 )
 
-// Exit statuses (data contract §5).
+// Exit statuses (data contract §5). run is the only place that chooses one.
 const (
 	exitOK       = 0
 	exitFailed   = 1
@@ -23,172 +18,162 @@ const (
 	exitRejected = 3 // done, but some rows or files were rejected
 )
 
-const usage = `usage: stcrecon COMMAND [flags]
-
-commands:
-  ingest PATH...                 load files, or every recognised file in a folder
-  audit --out DIR [--all]        check the claims not yet audited and write findings
-  stc --postcode P --kw K --installed DATE [--years N]
-                                 the STC calculator, step by step
-  gen --out DIR [--claims N] [--seed S]
-                                 write sample data with its expected findings
-
-every command takes --db FILE and --config FILE.
-`
-
-// commands maps each command name to the function that runs it.
-var commands = map[string]func(ctx context.Context, e *env, args []string) int{
-	"ingest": runIngest,
-	"audit":  runAudit,
-	"stc":    runSTC,
-	"gen":    runGen,
+// commands lists every command's constructor, in the order help shows them.
+// A new command is one file with one constructor, added here.
+var commands = []func(*app) *cobra.Command{
+	newIngestCmd,
+	newAuditCmd,
+	newSTCCmd,
+	newGenCmd,
 }
 
-// env is what every command gets: its streams and a logger on stderr.
-type env struct {
+// app is what every command shares: the streams and the logging set up from
+// the global flags.
+type app struct {
+	stdin          io.Reader
 	stdout, stderr io.Writer
-	log            *slog.Logger
+	logs           logFlags
+	out            *output // set before any command runs
 }
+
+// usageError is a command line that cannot be run as given (exit 2). Its
+// message says what is wrong and how to put it right.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// errRejected means the command finished but rejected some rows or files
+// (exit 3); the rejects are already on stderr.
+var errRejected = errors.New("some rows or files were rejected")
 
 // run is the whole program; main only turns its result into the exit status.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprint(stdout, usage)
-		if len(args) == 0 {
-			return exitUsage
-		}
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+	root := a.rootCmd()
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	started := false // true once a command's own code runs: errors before are usage errors
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		started = true
+		return a.setUp(cmd)
+	}
+	cmd, err := root.ExecuteContextC(ctx)
+	if a.out != nil {
+		a.out.clear()
+	}
+	var ue *usageError
+	switch {
+	case err == nil:
 		return exitOK
-	}
-	runCmd, ok := commands[args[0]]
-	if !ok {
-		fmt.Fprintf(stderr, "stcrecon: unknown command %q\n\n%s", args[0], usage)
+	case errors.Is(err, errRejected):
+		return exitRejected
+	case errors.As(err, &ue) || !started:
+		fmt.Fprintf(stderr, "%s: %v\n", cmd.CommandPath(), err)
+		if cmd.HasAvailableSubCommands() && !cmd.Runnable() || cmd == root {
+			fmt.Fprintf(stderr, "Run '%s help' for the commands.\n", root.Name())
+		} else {
+			fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
+		}
 		return exitUsage
+	default:
+		fmt.Fprintf(stderr, "%s: %v\n", cmd.CommandPath(), err)
+		return exitFailed
 	}
-	e := &env{stdout: stdout, stderr: stderr, log: slog.New(slog.NewTextHandler(stderr, nil))}
-	return runCmd(ctx, e, args[1:])
 }
 
-// storeFlags are the flags every command shares.
-type storeFlags struct {
-	db, config string
-}
+func (a *app) rootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "stcrecon",
+		Short: "Reconcile STC claims against the serial ledgers, CEC lists and supplier list",
+		Long: `stcrecon reconciles small-scale technology certificate (STC) claims against the
+manufacturers' serial-number ledgers, the CEC approved-product lists and the
+authorised-supplier list. Files are loaded into one DuckDB store (ingest), every
+claim is checked against them (audit), and the findings are written for the
+analysts who act on them.
 
-func newFlags(name string, e *env) (*flag.FlagSet, *storeFlags) {
-	fs := flag.NewFlagSet("stcrecon "+name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	sf := &storeFlags{}
-	fs.StringVar(&sf.db, "db", "", "DuckDB store file (default: the config's db, else var/stcrecon.duckdb)")
-	fs.StringVar(&sf.config, "config", configs.DefaultPath, "config file")
-	return fs, sf
-}
-
-// parse parses flags; ok is false with the exit status to return.
-func parse(fs *flag.FlagSet, args []string) (code int, ok bool) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK, false
-		}
-		return exitUsage, false
-	}
-	return 0, true
-}
-
-// open loads the config and opens the store.
-func (sf *storeFlags) open(ctx context.Context, e *env) (*configs.Config, *store.Store, error) {
-	cfg, err := configs.Load(sf.config)
-	if err != nil {
-		return nil, nil, err
-	}
-	path := sf.db
-	if path == "" {
-		path = cfg.DB
-	}
-	st, err := store.OpenWith(ctx, path, store.Settings{
-		MemoryLimit: cfg.DuckDB.MemoryLimit, Threads: cfg.DuckDB.Threads, TempDirectory: cfg.DuckDB.TempDirectory})
-	if err != nil {
-		return nil, nil, err
-	}
-	return cfg, st, nil
-}
-
-func fail(e *env, err error) int {
-	fmt.Fprintf(e.stderr, "stcrecon: %v\n", err)
-	return exitFailed
-}
-
-func runIngest(ctx context.Context, e *env, args []string) int {
-	fs, sf := newFlags("ingest", e)
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	if fs.NArg() == 0 {
-		fmt.Fprintln(e.stderr, "stcrecon ingest: name at least one file or folder")
-		return exitUsage
-	}
-	cfg, st, err := sf.open(ctx, e)
-	if err != nil {
-		return fail(e, err)
-	}
-	in := &ingest.Ingester{Store: st, Log: e.log, ProgressEvery: cfg.Ingest.ProgressEveryRows}
-	results, err := in.Ingest(ctx, fs.Args())
-	printIngestSummary(e, results)
-	if cerr := st.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fail(e, err)
-	}
-	for _, r := range results {
-		if r.Status == ingest.Rejected || r.Rejected > 0 {
-			return exitRejected
-		}
-	}
-	return exitOK
-}
-
-// printIngestSummary writes what happened to each file on stdout, and every
-// rejected file or row, as file:line:col: message, on stderr.
-func printIngestSummary(e *env, results []ingest.FileResult) {
-	rowsByKind := map[ingest.Kind]int64{}
-	var loaded, skipped, rejected int
-	var rowsRejected int64
-	for _, r := range results {
-		switch r.Status {
-		case ingest.Loaded:
-			loaded++
-			rowsByKind[r.Kind] += r.Rows
-			rowsRejected += r.Rejected
-			fmt.Fprintf(e.stdout, "loaded    %-40s %-16s %9d rows, %d rejected\n", shortName(r.Path), r.Kind, r.Rows, r.Rejected)
-			for _, rj := range r.Rejects {
-				fmt.Fprintln(e.stderr, rj.String())
+Exit status: 0 done; 1 failed; 2 bad usage; 3 done, but some rows or files were
+rejected.`,
+		Version:       version(),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		// Bare "stcrecon" is a usage error: it names no command.
+		Args: unknownCommand,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var b strings.Builder
+			b.WriteString("name a command:")
+			for _, c := range cmd.Commands() {
+				if c.IsAvailableCommand() {
+					fmt.Fprintf(&b, "\n  %-11s %s", c.Name(), c.Short)
+				}
 			}
-			if int64(len(r.Rejects)) < r.Rejected {
-				fmt.Fprintf(e.stderr, "%s: %d more rejected rows: see rejects.csv of the next audit\n", shortName(r.Path), r.Rejected-int64(len(r.Rejects)))
-			}
-		case ingest.Skipped:
-			skipped++
-			fmt.Fprintf(e.stdout, "skipped   %-40s %s\n", shortName(r.Path), r.Err)
-		case ingest.Rejected:
-			rejected++
-			fmt.Fprintf(e.stdout, "REJECTED  %-40s the whole file: see stderr\n", shortName(r.Path))
-			fmt.Fprintln(e.stderr, r.Err)
-		}
+			return usagef("%s", b.String())
+		},
+		CompletionOptions: cobra.CompletionOptions{HiddenDefaultCmd: false},
 	}
-	fmt.Fprintf(e.stdout, "\n%d files: %d loaded, %d skipped (already loaded), %d rejected whole; %d rows rejected\n",
-		len(results), loaded, skipped, rejected, rowsRejected)
-	var kinds []string
-	for k, n := range rowsByKind {
-		kinds = append(kinds, fmt.Sprintf("  %-16s %9d rows loaded", k, n))
+	root.SuggestionsMinimumDistance = 2
+	cobra.EnableCommandSorting = false // help lists the commands in the order of commands
+	root.SetVersionTemplate("stcrecon {{.Version}}\n")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return &usageError{msg: err.Error()}
+	})
+	a.logs.register(root)
+	for _, newCmd := range commands {
+		root.AddCommand(newCmd(a))
 	}
-	sort.Strings(kinds)
-	if len(kinds) > 0 {
-		fmt.Fprintln(e.stdout, strings.Join(kinds, "\n"))
-	}
+	return root
 }
 
-func shortName(p string) string {
-	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
-		return p[i+1:]
+// unknownCommand rejects a first argument that names no command, suggesting
+// the nearest ones.
+func unknownCommand(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
 	}
-	return p
+	msg := fmt.Sprintf("unknown command %q", args[0])
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		msg += fmt.Sprintf(": did you mean %s?", strings.Join(s, " or "))
+	}
+	return usagef("%s", msg)
+}
+
+// noArgs says what is wrong with the arguments in the words of
+// the command's usage line.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("unexpected argument %q: %s takes flags only", args[0], cmd.CommandPath())
+	}
+	return nil
+}
+
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return thousands(n) + " " + many
+}
+
+// thousands writes n with comma separators, as people read counts.
+func thousands(n int64) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
 }

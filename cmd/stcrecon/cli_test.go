@@ -39,22 +39,6 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
-func TestUsageErrors(t *testing.T) {
-	for _, args := range [][]string{
-		{},
-		{"frobnicate"},
-		{"audit"},
-		{"ingest"},
-		{"stc", "--postcode", "2000"},
-		{"stc", "--postcode", "2000", "--kw", "5", "--installed", "2025-02-30"},
-		{"ingest", "--no-such-flag", "x"},
-	} {
-		if code, _, _ := runCLI(t, args...); code != exitUsage {
-			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
-		}
-	}
-}
-
 // 100 kW in zone 3 over 5 years is exactly 691 STCs.
 func TestSTCCalculator(t *testing.T) {
 	code, out, errs := runCLI(t, "stc", "--postcode", "2000", "--kw", "100", "--installed", "2025-03-01", "--years", "5")

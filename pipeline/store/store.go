@@ -84,7 +84,7 @@ func (e *NotExistError) Is(target error) bool { return target == fs.ErrNotExist 
 // OpenExisting is Open for a store that must already exist: the commands that
 // read the store (audit, reports, status) never create an empty one. A missing
 // store is a *NotExistError naming the path.
-func OpenExisting(ctx context.Context, path, memoryLimit string) (*Store, error) {
+func OpenExisting(ctx context.Context, path string, set Settings) (*Store, error) {
 	fi, err := os.Stat(path)
 	switch {
 	case path == "":
@@ -96,7 +96,7 @@ func OpenExisting(ctx context.Context, path, memoryLimit string) (*Store, error)
 	case fi.IsDir():
 		return nil, fmt.Errorf("open store %s: a folder, not a store file", path)
 	}
-	return Open(ctx, path, memoryLimit)
+	return OpenWith(ctx, path, set)
 }
 
 // Close checkpoints the write-ahead log into the file and closes the store.

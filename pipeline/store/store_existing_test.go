@@ -16,14 +16,14 @@ func TestOpenExistingNeverCreates(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "sub", "typo.duckdb")
-	_, err := OpenExisting(ctx, path, "")
+	_, err := OpenExisting(ctx, path, Settings{})
 	if !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), path) {
 		t.Fatalf("OpenExisting(missing) = %v, want a not-exist error naming %s", err, path)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "sub")); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("OpenExisting created something: %v", err)
 	}
-	if _, err := OpenExisting(ctx, dir, ""); err == nil || !strings.Contains(err.Error(), "a folder") {
+	if _, err := OpenExisting(ctx, dir, Settings{}); err == nil || !strings.Contains(err.Error(), "a folder") {
 		t.Fatalf("OpenExisting(folder) = %v", err)
 	}
 	st, err := Open(ctx, path, "")
@@ -33,7 +33,7 @@ func TestOpenExistingNeverCreates(t *testing.T) {
 	if err := st.Close(); err != nil {
 		t.Fatal(err)
 	}
-	st, err = OpenExisting(ctx, path, "")
+	st, err = OpenExisting(ctx, path, Settings{})
 	if err != nil {
 		t.Fatalf("OpenExisting(created store): %v", err)
 	}

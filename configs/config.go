@@ -44,6 +44,13 @@ type Config struct {
 	// Names makes the brand and model keys under Brands and ModelSuffixes.
 	Names *names.Keyer `yaml:"-"`
 
+	// The jobs (data contract §7): folders, time zone, schedules, daemon.
+	Folders       Folders `yaml:"folders"`
+	Timezone      Zone    `yaml:"timezone"`
+	SettleSeconds *int    `yaml:"settle_seconds"`
+	Jobs          Jobs    `yaml:"jobs"`
+	Serve         Serve   `yaml:"serve"`
+
 	// Zones is the postcode -> zone table, loaded from PostcodeZones (or the
 	// embedded default) and sorted by From.
 	Zones []PostcodeRange `yaml:"-"`
@@ -143,6 +150,10 @@ func parse(b []byte, name, dir string) (*Config, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil {
+		var le *lineError
+		if errors.As(err, &le) {
+			return nil, fmt.Errorf("config %s:%d: %s", name, le.line, le.msg)
+		}
 		return nil, fmt.Errorf("config %s: %w", name, err)
 	}
 	if err := c.validate(); err != nil {
@@ -153,6 +164,9 @@ func parse(b []byte, name, dir string) (*Config, error) {
 		return nil, fmt.Errorf("config %s: %w", name, err)
 	}
 	c.Names = keyer
+	if err := c.validateJobs(); err != nil {
+		return nil, fmt.Errorf("config %s: %w", name, err)
+	}
 	var zones io.Reader
 	zonesName := "postcode_zones.csv (built in)"
 	if c.PostcodeZones == "" {

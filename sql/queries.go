@@ -7,6 +7,7 @@
 //	checks/<rule>.sql    one audit check per file, named by its rule id
 //	audit/*.sql          the audit's set-up and summary steps
 //	reports/*.sql        one report table (or a report's set-up) per file
+//	jobs/*.sql           the run history of the scheduled jobs
 package queries
 
 import (
@@ -20,7 +21,7 @@ import (
 	"strings"
 )
 
-//go:embed schema/*.sql load/*.sql checks/*.sql audit/*.sql reports/*.sql
+//go:embed schema/*.sql load/*.sql checks/*.sql audit/*.sql reports/*.sql jobs/*.sql
 var files embed.FS
 
 // Migration is one schema/NN_name.sql file.

@@ -1,0 +1,77 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"stcrecon/pipeline"
+	"stcrecon/reports"
+)
+
+// nightlyAuditJob loads the inbox, then audits the claims not yet audited and
+// writes the audit's files into reports/audit/DATE/ (a fresh folder per run:
+// DATE.2, DATE.3... when the day already has one), through the same function
+// the audit command uses.
+func nightlyAuditJob(ctx context.Context, run *runEnv) error {
+	if err := run.ingestInbox(ctx); err != nil {
+		return err
+	}
+	dir, err := freshDir(filepath.Join(run.r.Config.Folders.Reports, "audit"), run.start.Format(time.DateOnly))
+	if err != nil {
+		return err
+	}
+	a := &pipeline.Auditor{Store: run.store, Config: run.r.Config, Log: run.log, Now: run.r.Now}
+	ar, err := a.Run(ctx, false)
+	if err != nil {
+		return err
+	}
+	run.res.AuditRunID, run.res.Claims, run.res.Findings = ar.ID, ar.Claims, ar.Findings
+	files, err := reports.WriteAudit(ctx, run.store.DB, ar, false, dir)
+	if err != nil {
+		return err
+	}
+	run.res.Output = files.Dir
+	return nil
+}
+
+// monthlyComplianceJob writes last calendar month's compliance report into
+// reports/compliance/YYYY-MM/.
+func monthlyComplianceJob(ctx context.Context, run *runEnv) error {
+	from, to := lastMonth(run.start)
+	return fmt.Errorf("the compliance report is not built yet: stcrecon has no `report compliance` to run for %s to %s",
+		from.Format(time.DateOnly), to.Format(time.DateOnly))
+}
+
+// weeklyNoticesJob writes the suppliers' notices into reports/notices/DATE/.
+func weeklyNoticesJob(ctx context.Context, run *runEnv) error {
+	return errors.New("the notices report is not built yet: stcrecon has no `report notices` to run")
+}
+
+// lastMonth is the first and last day of the calendar month before t's, in
+// t's zone.
+func lastMonth(t time.Time) (from, to time.Time) {
+	first := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, t.Location())
+	return first.AddDate(0, -1, 0), first.AddDate(0, 0, -1)
+}
+
+// freshDir returns parent/name, or parent/name.2, name.3... the first that
+// does not exist yet. The folder itself is left to the report writer.
+func freshDir(parent, name string) (string, error) {
+	for n := 1; n < 10000; n++ {
+		dir := filepath.Join(parent, name)
+		if n > 1 {
+			dir += "." + strconv.Itoa(n)
+		}
+		if _, err := os.Lstat(dir); errors.Is(err, os.ErrNotExist) {
+			return dir, nil
+		} else if err != nil {
+			return "", err
+		}
+	}
+	return "", fmt.Errorf("%s: no free folder name for %s", parent, name)
+}

@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"time"
 
-	"stcrecon/pipeline"
+	"stcrecon/pipeline/store"
 	queries "stcrecon/sql"
 )
 
 // recordRun writes res into job_runs and returns its run id.
-func recordRun(ctx context.Context, st *pipeline.Store, res *Result) (int64, error) {
+func recordRun(ctx context.Context, st *store.Store, res *Result) (int64, error) {
 	var slot, errText, output, auditID any
 	if !res.ScheduledFor.IsZero() {
 		slot = res.ScheduledFor.UTC()

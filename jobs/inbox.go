@@ -12,7 +12,7 @@ import (
 	"syscall"
 	"time"
 
-	"stcrecon/pipeline"
+	"stcrecon/pipeline/ingest"
 )
 
 // ingestJob loads the inbox.
@@ -44,7 +44,7 @@ func (run *runEnv) ingestInbox(ctx context.Context) error {
 	}
 	date := run.start.Format(time.DateOnly)
 	settle := cfg.Settle()
-	in := &pipeline.Ingester{Store: run.store, Log: run.log, Now: run.r.Now, ProgressEvery: cfg.Ingest.ProgressEveryRows}
+	in := &ingest.Ingester{Store: run.store, Log: run.log, Now: run.r.Now, ProgressEvery: cfg.Ingest.ProgressEveryRows}
 	for _, e := range entries {
 		name := e.Name()
 		path := filepath.Join(inbox, name)
@@ -84,16 +84,16 @@ func (run *runEnv) ingestInbox(ctx context.Context) error {
 }
 
 // place moves one ingested file to the archive or the quarantine.
-func (run *runEnv) place(ctx context.Context, fr pipeline.FileResult, date string) error {
+func (run *runEnv) place(ctx context.Context, fr ingest.FileResult, date string) error {
 	f := run.r.Config.Folders
 	name := filepath.Base(fr.Path)
 	switch fr.Status {
-	case pipeline.Loaded, pipeline.Skipped:
+	case ingest.Loaded, ingest.Skipped:
 		dest, err := moveFile(fr.Path, filepath.Join(f.Archive, date))
 		if err != nil {
 			return fmt.Errorf("archive %s: %w", name, err)
 		}
-		if fr.Status == pipeline.Skipped {
+		if fr.Status == ingest.Skipped {
 			run.res.FilesSkipped++
 			run.log.Info("inbox: already loaded, archived", "file", name, "to", dest, "why", fmt.Sprint(fr.Err))
 			return nil
@@ -107,7 +107,7 @@ func (run *runEnv) place(ctx context.Context, fr pipeline.FileResult, date strin
 			}
 		}
 		run.log.Info("inbox: loaded, archived", "file", name, "to", dest, "rows", fr.Rows, "rows_rejected", fr.Rejected)
-	case pipeline.Rejected:
+	case ingest.Rejected:
 		dest, err := moveFile(fr.Path, f.Quarantine)
 		if err != nil {
 			return fmt.Errorf("quarantine %s: %w", name, err)
@@ -124,7 +124,7 @@ func (run *runEnv) place(ctx context.Context, fr pipeline.FileResult, date strin
 }
 
 // errorText is what NAME.error.txt says about a file rejected whole.
-func errorText(fr pipeline.FileResult, dest string, run *runEnv) string {
+func errorText(fr ingest.FileResult, dest string, run *runEnv) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s was rejected whole by stcrecon's %s job at %s; nothing from it was loaded.\n\n",
 		filepath.Base(fr.Path), run.res.Job, run.start.Format("2006-01-02 15:04:05 MST"))
@@ -141,7 +141,7 @@ func errorText(fr pipeline.FileResult, dest string, run *runEnv) string {
 
 // writeRejects lists every rejected row of a loaded file (the store has them
 // all; the FileResult carries only the first hundred).
-func (run *runEnv) writeRejects(ctx context.Context, fr pipeline.FileResult, path string) error {
+func (run *runEnv) writeRejects(ctx context.Context, fr ingest.FileResult, path string) error {
 	rows, err := run.store.DB.QueryContext(ctx, `SELECT coalesce(r.line, 0), coalesce(r.column_name, ''), coalesce(r.value, ''), r.reason
 		FROM rejects r WHERE r.file_id = (SELECT max(file_id) FROM files WHERE sha256 = ? AND status = 'loaded')
 		ORDER BY r.line NULLS FIRST, r.column_name`, fr.SHA256)
@@ -153,7 +153,7 @@ func (run *runEnv) writeRejects(ctx context.Context, fr pipeline.FileResult, pat
 	fmt.Fprintf(&b, "%s was loaded by stcrecon's %s job at %s: %d rows loaded, %d rejected. The rejected rows:\n",
 		filepath.Base(fr.Path), run.res.Job, run.start.Format("2006-01-02 15:04:05 MST"), fr.Rows, fr.Rejected)
 	for rows.Next() {
-		rj := pipeline.Reject{File: filepath.Base(fr.Path)}
+		rj := ingest.Reject{File: filepath.Base(fr.Path)}
 		if err := rows.Scan(&rj.Line, &rj.Column, &rj.Value, &rj.Reason); err != nil {
 			return err
 		}

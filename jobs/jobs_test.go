@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"stcrecon/configs"
-	"stcrecon/pipeline"
+	"stcrecon/pipeline/store"
 )
 
 // clock is a settable clock for a Runner.
@@ -453,7 +453,7 @@ func TestStatus(t *testing.T) {
 // count runs a count query on the store, opened between runs.
 func count(t *testing.T, f *fixture, q string) int {
 	t.Helper()
-	st, err := pipeline.Open(context.Background(), f.r.DB, "")
+	st, err := store.Open(context.Background(), f.r.DB, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"time"
 
-	"stcrecon/pipeline"
+	"stcrecon/pipeline/audit"
 	"stcrecon/reports"
 )
 
@@ -25,7 +25,7 @@ func nightlyAuditJob(ctx context.Context, run *runEnv) error {
 	if err != nil {
 		return err
 	}
-	a := &pipeline.Auditor{Store: run.store, Config: run.r.Config, Log: run.log, Now: run.r.Now}
+	a := &audit.Auditor{Store: run.store, Config: run.r.Config, Log: run.log, Now: run.r.Now}
 	ar, err := a.Run(ctx, false)
 	if err != nil {
 		return err

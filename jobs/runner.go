@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"stcrecon/configs"
-	"stcrecon/pipeline"
+	"stcrecon/pipeline/store"
 )
 
 // Trigger says what started a run.
@@ -78,7 +78,7 @@ type jobFunc func(ctx context.Context, run *runEnv) error
 // runEnv is what a job body gets.
 type runEnv struct {
 	r     *Runner
-	store *pipeline.Store
+	store *store.Store
 	res   *Result
 	start time.Time // the run's start in the configured zone; dates in folder names come from it
 	log   *slog.Logger
@@ -245,10 +245,10 @@ func (r *Runner) call(ctx context.Context, body jobFunc, env *runEnv) (err error
 
 // openStore opens the store, waiting up to StoreWait while another process
 // (a reader such as status) has the file open.
-func (r *Runner) openStore(ctx context.Context) (*pipeline.Store, error) {
+func (r *Runner) openStore(ctx context.Context) (*store.Store, error) {
 	deadline := time.Now().Add(r.StoreWait)
 	for {
-		st, err := pipeline.Open(ctx, r.DB, r.Config.MemoryLimit)
+		st, err := store.Open(ctx, r.DB, r.Config.MemoryLimit)
 		if err == nil {
 			return st, nil
 		}

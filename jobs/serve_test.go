@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"stcrecon/configs"
-	"stcrecon/pipeline"
+	"stcrecon/pipeline/store"
 )
 
 // everySecond schedules only ingest, every second, with body as its work.
@@ -138,7 +138,7 @@ func TestStoreHeldByAnotherProcess(t *testing.T) {
 		return
 	}
 	f := newFixture(t)
-	st, err := pipeline.Open(context.Background(), f.r.DB, "")
+	st, err := store.Open(context.Background(), f.r.DB, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +172,7 @@ func TestHelperHoldStore(t *testing.T) {
 	if db == "" {
 		t.Skip("helper process only")
 	}
-	st, err := pipeline.Open(context.Background(), db, "")
+	st, err := store.Open(context.Background(), db, "")
 	if err != nil {
 		t.Fatal(err)
 	}

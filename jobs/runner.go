@@ -248,7 +248,8 @@ func (r *Runner) call(ctx context.Context, body jobFunc, env *runEnv) (err error
 func (r *Runner) openStore(ctx context.Context) (*store.Store, error) {
 	deadline := time.Now().Add(r.StoreWait)
 	for {
-		st, err := store.Open(ctx, r.DB, r.Config.MemoryLimit)
+		d := r.Config.DuckDB
+		st, err := store.OpenWith(ctx, r.DB, store.Settings{MemoryLimit: d.MemoryLimit, Threads: d.Threads, TempDirectory: d.TempDirectory})
 		if err == nil {
 			return st, nil
 		}

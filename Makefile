@@ -31,7 +31,8 @@ demo: build ## generate sample data, ingest it, audit it: each step's exit statu
 	  *) echo "ingest: exit $$code (failed)"; exit 1;; \
 	esac; echo; \
 	step $(BIN) audit --db $(DEMO)/stcrecon.duckdb --out $(DEMO)/out --all; \
-	echo "audit: exit $$code"; [ $$code -eq 0 ] || exit 1
+	echo "audit: exit $$code"; [ $$code -eq 0 ] || exit 1; \
+	echo; echo "The audit's files are in $(DEMO)/out (open audit.xlsx); the store is $(DEMO)/stcrecon.duckdb."
 
 bench: build ## make bench SF=N: ingest, full and nightly audit vs a plain DuckDB script (scenario cached in var/bench)
 	$(GO) build -o bin/stcbench ./cmd/stcbench

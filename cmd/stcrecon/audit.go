@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -40,6 +41,7 @@ stdout has the run's summary: verdicts, STCs at risk, findings per check.`,
 		run, err := (&audit.Auditor{Store: st, Config: cfg, Log: a.log()}).Run(ctx, *all)
 		var files reports.AuditFiles
 		if err == nil {
+			a.out.status("audit: writing the files into " + *out)
 			files, err = reports.WriteAudit(ctx, st.DB, run, *all, *out)
 		}
 		if cerr := st.Close(); err == nil {
@@ -65,6 +67,9 @@ func (a *app) printAuditSummary(run *audit.Run, files reports.AuditFiles) {
 	for _, r := range run.Rules() {
 		fmt.Fprintf(w, "    %-30s %8d\n", r, run.ByRule[r])
 	}
-	fmt.Fprintf(w, "files in %s: %s, %s, %s, %s\n", files.Dir, filepath.Base(files.Findings), filepath.Base(files.Claims),
-		filepath.Base(files.Rejects), filepath.Base(files.XLSX))
+	var names []string
+	for _, f := range append([]string{files.Findings, files.Claims, files.Rejects, files.XLSX}, files.Parquet...) {
+		names = append(names, filepath.Base(f))
+	}
+	fmt.Fprintf(w, "files in %s: %s\n", files.Dir, strings.Join(names, ", "))
 }

@@ -32,6 +32,8 @@ var cliCases = []cliCase{
 	{name: "version", args: "--version", code: exitOK},
 	{name: "help", args: "help", code: exitOK},
 	{name: "help_ingest", args: "help ingest", code: exitOK},
+	{name: "help_unknown", args: "help ingst", code: exitUsage},
+	{name: "help_extra", args: "help ingest extra", code: exitUsage},
 	{name: "help_audit", args: "audit --help", code: exitOK},
 	{name: "help_gen", args: "help gen", code: exitOK, check: notMentioned("--db")},
 	{name: "help_stc", args: "stc -h", code: exitOK, check: notMentioned("--db")},
@@ -147,6 +149,28 @@ func noFile(names ...string) func(t *testing.T, tmp string) {
 			if _, err := os.Stat(filepath.Join(tmp, n)); !errors.Is(err, fs.ErrNotExist) {
 				t.Errorf("%s was created (or stat failed: %v)", n, err)
 			}
+		}
+	}
+}
+
+// "completion SHELL" writes a completion script for each shell cobra knows.
+func TestCompletion(t *testing.T) {
+	for _, sh := range []string{"bash", "zsh", "fish", "powershell"} {
+		code, out, errs := runCLI(t, "completion", sh)
+		if code != exitOK || !strings.Contains(out, "stcrecon") || errs != "" {
+			t.Errorf("completion %s: exit %d, %d bytes, stderr %q", sh, code, len(out), errs)
+		}
+	}
+}
+
+// "help COMMAND" and "COMMAND --help" print the same text.
+func TestHelpForms(t *testing.T) {
+	for _, c := range commands {
+		name := c(&app{}).Name()
+		_, a, _ := runCLI(t, "help", name)
+		_, b, _ := runCLI(t, name, "--help")
+		if a != b || a == "" {
+			t.Errorf("help %s and %s --help differ", name, name)
 		}
 	}
 }

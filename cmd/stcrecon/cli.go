@@ -19,7 +19,14 @@ const (
 )
 
 // commands lists every command's constructor, in the order help shows them.
-// A new command is one file with one constructor, added here.
+// A new command is one file with one constructor, added here. The
+// constructor sets Use, Short, Long, Example and Args (noArgs, or a function
+// returning usagef(...) that says what is wrong), adds its flags
+// (addStoreFlags for --db and --config, addConfigFlag for --config alone),
+// and returns errors: usagef(...) for exit 2, errRejected for exit 3, any
+// other error for exit 1. A command that reads the store opens it with
+// open(ctx, existingStore), so it never creates one. Results go to a.stdout;
+// the pipeline logs through a.log().
 var commands = []func(*app) *cobra.Command{
 	newIngestCmd,
 	newAuditCmd,
@@ -75,7 +82,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitRejected
 	case errors.As(err, &ue) || !started:
 		fmt.Fprintf(stderr, "%s: %v\n", cmd.CommandPath(), err)
-		if cmd.HasAvailableSubCommands() && !cmd.Runnable() || cmd == root {
+		if cmd == root || cmd.Name() == "help" {
 			fmt.Fprintf(stderr, "Run '%s help' for the commands.\n", root.Name())
 		} else {
 			fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
@@ -123,10 +130,42 @@ rejected.`,
 		return &usageError{msg: err.Error()}
 	})
 	a.logs.register(root)
+	root.SetHelpCommand(helpCmd(root))
 	for _, newCmd := range commands {
 		root.AddCommand(newCmd(a))
 	}
 	return root
+}
+
+// helpCmd is "help [COMMAND]": cobra's own prints an unknown topic's error
+// on stdout with exit 0; this one makes it a usage error.
+func helpCmd(root *cobra.Command) *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [COMMAND]",
+		Short: "Describe a command, its flags and examples",
+		Long:  "Describe a command, its flags and examples; with no command, list the commands.",
+		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			var names []cobra.Completion
+			for _, sub := range root.Commands() {
+				if sub.IsAvailableCommand() && strings.HasPrefix(sub.Name(), toComplete) {
+					names = append(names, cobra.CompletionWithDesc(sub.Name(), sub.Short))
+				}
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			cmd, rest, err := root.Find(args)
+			switch {
+			case err != nil || cmd == root && len(args) > 0:
+				return unknownCommand(root, args)
+			case len(rest) > 0:
+				return usagef("%q is not a command of %s: help describes one command, for example 'stcrecon help ingest'", rest[0], cmd.CommandPath())
+			}
+			cmd.InitDefaultHelpFlag() // as "COMMAND --help" would
+			cmd.InitDefaultVersionFlag()
+			return cmd.Help()
+		},
+	}
 }
 
 // unknownCommand rejects a first argument that names no command, suggesting

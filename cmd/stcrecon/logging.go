@@ -112,6 +112,17 @@ func (o *output) clear() {
 	o.wipe()
 }
 
+// status shows line as the progress line, on a terminal.
+func (o *output) status(line string) {
+	if !o.progress {
+		return
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	fmt.Fprint(o.w, "\r\033[K"+line)
+	o.shown = true
+}
+
 // note turns a pipeline log record into the progress line.
 func (o *output) note(r slog.Record) {
 	if !o.progress {

@@ -125,3 +125,37 @@ func TestIngestAndAudit(t *testing.T) {
 		t.Fatalf("Summary fail count %q", v)
 	}
 }
+
+// In an inbox folder, a .csv of no kind is rejected by name (exit 3) and any
+// other file is listed as ignored on stderr.
+func TestIngestFolderIgnoredAndUnknown(t *testing.T) {
+	dir := t.TempDir()
+	inbox := filepath.Join(dir, "inbox")
+	if err := os.Mkdir(inbox, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, content := range map[string]string{
+		"notes.txt":       "hello",
+		"stc_claims.csv":  "claim_id\nX\n",
+		"Suppliers_A.csv": "supplier_name,product,brand,authorised_from\nAcme,panel,Jinko,2024-01-01\n",
+	} {
+		if err := os.WriteFile(filepath.Join(inbox, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errs := runCLI(t, "ingest", "--db", filepath.Join(dir, "s.duckdb"), inbox)
+	if code != exitRejected {
+		t.Fatalf("exit %d, want %d\n%s%s", code, exitRejected, out, errs)
+	}
+	for _, want := range []string{
+		filepath.Join(inbox, "notes.txt") + ": ignored: not a .csv or .xlsx file",
+		"stc_claims.csv: unknown kind",
+	} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errs)
+		}
+	}
+	if !strings.Contains(out, "1 file rejected whole") {
+		t.Errorf("stdout:\n%s", out)
+	}
+}

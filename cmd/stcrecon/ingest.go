@@ -20,9 +20,11 @@ func newIngestCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "ingest PATH...",
 		Short: "Load files, or every recognised file in a folder, into the store",
-		Long: `Load files into the store, creating it if needed. A folder loads every file in
-it whose name starts with a kind (panel_ledger, inverter_ledger, cec_modules,
-cec_inverters, suppliers, claims) and ends in .csv or .xlsx, in name order.
+		Long: `Load files into the store, creating it if needed. A folder loads every .csv and
+.xlsx file in it, in name order; the name must start with a kind, in any case
+(panel_ledger, inverter_ledger, cec_modules, cec_inverters, suppliers, claims),
+or the file is rejected whole. Other entries of a folder are listed on stderr
+as ignored.
 
 Each file loads in one transaction. A file whose content was loaded before is
 skipped. Bad rows are rejected and kept in the store; a file that cannot be read
@@ -88,6 +90,10 @@ func (a *app) printIngest(results []ingest.FileResult) {
 	var skipped, rejectedWhole int64
 	var notes, rejects []string
 	for _, r := range results {
+		if r.Status == ingest.Ignored {
+			fmt.Fprintf(a.stderr, "%s: ignored: %v\n", r.Path, r.Err)
+			continue
+		}
 		name := filepath.Base(r.Path)
 		t := byKind[r.Kind]
 		if t == nil && r.Kind != "" {

@@ -2,9 +2,7 @@ package ingest
 
 import (
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -68,6 +66,7 @@ const (
 	Loaded   FileStatus = "loaded"
 	Skipped  FileStatus = "skipped"  // same content loaded before
 	Rejected FileStatus = "rejected" // nothing loaded
+	Ignored  FileStatus = "ignored"  // in a folder, not a .csv or .xlsx file: not read
 )
 
 // FileResult reports one file.
@@ -103,7 +102,7 @@ type Ingester struct {
 // FileResult and does not stop the others; the error is for failures of the
 // program or the store, after which nothing more is tried.
 func (in *Ingester) Ingest(ctx context.Context, paths []string) ([]FileResult, error) {
-	files, err := expand(paths)
+	files, ignored, err := expand(paths)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +111,7 @@ func (in *Ingester) Ingest(ctx context.Context, paths []string) ([]FileResult, e
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
 	defer conn.Close()
-	var out []FileResult
+	out := ignored
 	for _, path := range files {
 		if err := ctx.Err(); err != nil {
 			return out, err
@@ -127,27 +126,31 @@ func (in *Ingester) Ingest(ctx context.Context, paths []string) ([]FileResult, e
 	return out, nil
 }
 
-// expand turns folders into their recognised files, sorted by name.
-func expand(paths []string) ([]string, error) {
+// expand turns folders into their files, sorted by name: every .csv and
+// .xlsx file is ingested (one whose name matches no kind is then rejected by
+// name); any other entry is returned as ignored.
+func expand(paths []string) ([]string, []FileResult, error) {
 	var out []string
+	var ignored []FileResult
 	for _, p := range paths {
 		st, err := os.Stat(p)
-		if err != nil {
-			// reported per file, so the other files still load
-			out = append(out, p)
-			continue
-		}
-		if !st.IsDir() {
+		if err != nil || !st.IsDir() {
+			// a missing or odd path is reported per file, so the others still load
 			out = append(out, p)
 			continue
 		}
 		entries, err := os.ReadDir(p)
 		if err != nil {
-			return nil, fmt.Errorf("ingest %s: %w", p, err)
+			return nil, nil, fmt.Errorf("ingest %s: %w", p, err)
 		}
 		var names []string
 		for _, e := range entries {
-			if _, ok := KindOf(e.Name()); ok && !e.IsDir() && formatOf(e.Name()) != "" {
+			switch {
+			case e.IsDir():
+				ignored = append(ignored, FileResult{Path: filepath.Join(p, e.Name()), Status: Ignored, Err: errors.New("a folder: folders are not read inside a folder")})
+			case formatOf(e.Name()) == "":
+				ignored = append(ignored, FileResult{Path: filepath.Join(p, e.Name()), Status: Ignored, Err: errors.New("not a .csv or .xlsx file")})
+			default:
 				names = append(names, e.Name())
 			}
 		}
@@ -156,7 +159,7 @@ func expand(paths []string) ([]string, error) {
 			out = append(out, filepath.Join(p, n))
 		}
 	}
-	return out, nil
+	return out, ignored, nil
 }
 
 func formatOf(name string) string {
@@ -191,8 +194,8 @@ func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string)
 	kind, ok := KindOf(name)
 	res.Kind = kind
 	format := formatOf(name)
-	size, sum, err := hashFile(path)
-	res.SHA256 = sum
+	var size int64
+	var sum string
 	reject := func(e error) (FileResult, error) {
 		var fe *FileError
 		if !errors.As(e, &fe) {
@@ -202,11 +205,19 @@ func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string)
 		res.Status, res.Err = Rejected, fe
 		return res, in.recordRejectedFile(ctx, conn, path, kind, format, sum, size, fe)
 	}
-	switch {
-	case err != nil:
+	file, err := openInput(ctx, path)
+	if err != nil {
+		if ctx.Err() != nil {
+			return res, ctx.Err()
+		}
 		return reject(&FileError{Msg: "cannot read the file: " + unwrapPath(err)})
+	}
+	defer file.Close()
+	size, sum = file.size, file.sum
+	res.SHA256 = sum
+	switch {
 	case !ok:
-		return reject(&FileError{Msg: "unknown kind: the name must start with one of " + kindList()})
+		return reject(&FileError{Msg: "unknown kind: the name must start with one of " + kindList() + " (in any case)"})
 	case format == "":
 		return reject(&FileError{Msg: "not a CSV or XLSX file (the name must end in .csv or .xlsx)"})
 	case size == 0:
@@ -228,8 +239,15 @@ func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string)
 	var bad []Reject
 	switch format {
 	case "csv":
-		scan, err := scanCSV(path)
+		r, err := file.reader(ctx)
 		if err != nil {
+			return res, err
+		}
+		scan, err := scanCSV(r)
+		if err != nil {
+			if ctx.Err() != nil {
+				return res, ctx.Err()
+			}
 			return reject(err)
 		}
 		if layout, err = ResolveHeader(kind, scan.header); err != nil {
@@ -238,12 +256,20 @@ func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string)
 		if scan.records >= int64(in.ProgressEvery) && in.ProgressEvery > 0 {
 			in.log().Info("ingest: reading", "file", name, "rows", scan.records)
 		}
-		if err := stageCSV(ctx, conn, path, scan, layout); err != nil {
+		link, err := file.safePath(path, ".csv")
+		if err != nil {
+			return res, err
+		}
+		if err := stageCSV(ctx, conn, link, scan, layout); err != nil {
 			return reject(err)
 		}
 		bad = scan.bad
 	case "xlsx":
-		if layout, err = in.stageXLSX(ctx, conn, path); err != nil {
+		link, err := file.safePath(path, ".xlsx")
+		if err != nil {
+			return res, err
+		}
+		if layout, err = in.stageXLSX(ctx, conn, link, kind, name); err != nil {
 			return reject(err)
 		}
 	}
@@ -405,20 +431,6 @@ func firstLine(stmt string) string {
 		return stmt[:i]
 	}
 	return stmt
-}
-
-func hashFile(path string) (int64, string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, f)
-	if err != nil {
-		return 0, "", err
-	}
-	return n, hex.EncodeToString(h.Sum(nil)), nil
 }
 
 func unwrapPath(err error) string {

@@ -7,7 +7,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"unicode/utf8"
 
@@ -37,25 +36,29 @@ var bom = []byte{0xEF, 0xBB, 0xBF}
 // scanCSV reads the file once: it checks UTF-8, parses the header and records
 // where every record starts and how many fields it has, following RFC 4180.
 // It is a byte loop, not a row loop: DuckDB still parses and loads the rows.
-func scanCSV(path string) (*csvScan, error) {
-	f, err := os.Open(path)
-	if err != nil {
+func scanCSV(f io.Reader) (*csvScan, error) {
+	head := make([]byte, 3)
+	n, err := io.ReadFull(f, head)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
 		return nil, err
 	}
-	defer f.Close()
-	head := make([]byte, 3)
-	n, _ := io.ReadFull(f, head)
+	var pending []byte // bytes read that are not a BOM
 	if n < 3 || !bytes.Equal(head, bom) {
-		if _, err := f.Seek(0, io.SeekStart); err != nil {
-			return nil, err
-		}
+		pending = head[:n]
 	}
 	s := &csvScan{}
 	p := recordParser{line: 1, recLine: 1, empty: true}
 	buf := make([]byte, 1<<20)
 	var carry []byte
 	for {
-		n, err := f.Read(buf)
+		var n int
+		var err error
+		if pending != nil {
+			n, err = copy(buf, pending), nil
+			pending = nil
+		} else {
+			n, err = f.Read(buf)
+		}
 		chunk := buf[:n]
 		if n > 0 {
 			// UTF-8: check the chunk up to its last complete rune; carry the rest.

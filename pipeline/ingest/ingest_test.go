@@ -154,7 +154,7 @@ func TestIngestMissingRequiredColumnRejectsTheFile(t *testing.T) {
 func TestIngestRejectsWholeFiles(t *testing.T) {
 	dir := t.TempDir()
 	cases := []struct{ name, content, err string }{
-		{"orders.csv", "a\n1\n", "orders.csv: unknown kind: the name must start with one of panel_ledger, inverter_ledger, cec_modules, cec_inverters, suppliers, claims"},
+		{"orders.csv", "a\n1\n", "orders.csv: unknown kind: the name must start with one of panel_ledger, inverter_ledger, cec_modules, cec_inverters, suppliers, claims (in any case)"},
 		{"claims.txt", "a\n1\n", "claims.txt: not a CSV or XLSX file (the name must end in .csv or .xlsx)"},
 		{"claims_empty.csv", "", "claims_empty.csv: the file is empty: no header row"},
 		{"suppliers_twice.csv", "supplier_name,Supplier Name,product,brand,authorised_from\n", `suppliers_twice.csv:1:2: column "supplier_name" (column 1) and "Supplier Name" (column 2) both mean supplier_name`},
@@ -206,7 +206,7 @@ func TestIngestLedgerStatusUpdate(t *testing.T) {
 		"Fronius,Primo 5.0,Primo,FR01,2025-01-01\nFronius,Primo 5.0,Primo,FR02,2025-01-01\n")
 	storetest.WriteFile(t, dir, "notes.txt", "not a recognised file: ignored in a folder")
 	res := ingest(t, st, dir)
-	if len(res) != 2 || filepath.Base(res[0].Path) != "inverter_ledger_01.csv" {
+	if len(res) != 3 || res[0].Status != Ignored || filepath.Base(res[1].Path) != "inverter_ledger_01.csv" {
 		t.Fatalf("files %v", res)
 	}
 	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT serial_norm, status, reason FROM inverter_ledger_current ORDER BY serial_norm"),

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -23,7 +22,7 @@ var excelSerial = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
 // excelize's iterator, into the temp table stage with the DuckDB Appender.
 // Cells are read raw (a long serial stays its digits, not 1.23457E+11), and a
 // date column's Excel date number becomes YYYY-MM-DD text.
-func (in *Ingester) stageXLSX(ctx context.Context, conn *sql.Conn, path string) (Layout, error) {
+func (in *Ingester) stageXLSX(ctx context.Context, conn *sql.Conn, path string, kind Kind, name string) (Layout, error) {
 	var l Layout
 	f, err := excelize.OpenFile(path, excelize.Options{RawCellValue: true})
 	if err != nil {
@@ -54,7 +53,6 @@ func (in *Ingester) stageXLSX(ctx context.Context, conn *sql.Conn, path string) 
 	if header == nil {
 		return l, &FileError{Msg: "the first sheet is empty: no header row"}
 	}
-	kind, _ := KindOf(filepath.Base(path))
 	if l, err = ResolveHeader(kind, header); err != nil {
 		return l, headerError(err)
 	}
@@ -106,7 +104,7 @@ func (in *Ingester) stageXLSX(ctx context.Context, conn *sql.Conn, path string) 
 					app.Close()
 					return err
 				}
-				in.log().Info("ingest: reading", "file", filepath.Base(path), "rows", n)
+				in.log().Info("ingest: reading", "file", name, "rows", n)
 			}
 		}
 		if err := rows.Error(); err != nil {

@@ -96,8 +96,10 @@ var Columns = map[Kind][]Column{
 	},
 }
 
-// KindOf returns the kind a file name starts with.
+// KindOf returns the kind a file name starts with, in any case
+// (Claims_March.csv is a claims file).
 func KindOf(name string) (Kind, bool) {
+	name = strings.ToLower(name)
 	for _, k := range Kinds {
 		if strings.HasPrefix(name, string(k)) {
 			return k, true

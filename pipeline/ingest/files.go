@@ -1,0 +1,141 @@
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"syscall"
+)
+
+// input is one file opened for ingest: checked to be a regular file (a
+// symlink to one is fine), held open so that every later read is of the same
+// file, and hashed.
+type input struct {
+	f    *os.File
+	size int64
+	sum  string
+	dir  string // private temp dir of the safe link, if made
+}
+
+// openInput opens path for reading only if it is a regular file. A FIFO,
+// device or socket is refused before it is opened (opening a FIFO blocks
+// until a writer comes; /dev/zero never ends); the open itself is
+// non-blocking and the opened file is checked again, so a file swapped
+// between the two checks is refused too.
+func openInput(ctx context.Context, path string) (*input, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := regular(st); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	in := &input{f: f}
+	if st, err = f.Stat(); err != nil {
+		in.Close()
+		return nil, err
+	}
+	if err := regular(st); err != nil {
+		in.Close()
+		return nil, err
+	}
+	h := sha256.New()
+	n, err := io.Copy(h, ctxReader{ctx, f})
+	if err != nil {
+		in.Close()
+		return nil, err
+	}
+	in.size, in.sum = n, hex.EncodeToString(h.Sum(nil))
+	return in, nil
+}
+
+// notRegular is why a file that is not a regular file is refused.
+type notRegular struct{ what string }
+
+func (e notRegular) Error() string {
+	return "not a regular file (" + e.what + "): only regular files are read"
+}
+
+func regular(st os.FileInfo) error {
+	m := st.Mode()
+	switch {
+	case m.IsRegular():
+		return nil
+	case m.IsDir():
+		return notRegular{"a folder"}
+	case m&os.ModeNamedPipe != 0:
+		return notRegular{"a FIFO"}
+	case m&os.ModeSocket != 0:
+		return notRegular{"a socket"}
+	case m&os.ModeDevice != 0:
+		return notRegular{"a device"}
+	}
+	return notRegular{m.Type().String()}
+}
+
+// reader reads the file from its start, stopping when ctx is done.
+func (in *input) reader(ctx context.Context) (io.Reader, error) {
+	if _, err := in.f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	return ctxReader{ctx, in.f}, nil
+}
+
+// safePath is a path to the same open file that a reader taking a path
+// (DuckDB's read_csv, excelize) reads literally: a link with a plain name in
+// a private temp dir. read_csv takes `[`, `*` and `?` in a path as a glob, so
+// `claims_[a].csv` would read `claims_a.csv`; the link has no such character.
+// Where the system has /proc/self/fd, the link points at the open file
+// itself, so what is read is the file that was checked and hashed.
+func (in *input) safePath(orig, ext string) (string, error) {
+	if in.dir == "" {
+		dir, err := os.MkdirTemp("", "stcrecon-ingest-")
+		if err != nil {
+			return "", err
+		}
+		in.dir = dir
+	}
+	target := "/proc/self/fd/" + strconv.Itoa(int(in.f.Fd()))
+	if _, err := os.Stat(target); err != nil {
+		if target, err = filepath.Abs(orig); err != nil {
+			return "", err
+		}
+	}
+	link := filepath.Join(in.dir, "input"+ext)
+	if err := os.Symlink(target, link); err != nil && !errors.Is(err, os.ErrExist) {
+		return "", fmt.Errorf("link to the file: %w", err)
+	}
+	return link, nil
+}
+
+// Close closes the file and removes the safe link.
+func (in *input) Close() error {
+	if in.dir != "" {
+		os.RemoveAll(in.dir)
+	}
+	return in.f.Close()
+}
+
+// ctxReader stops reading when its context is done, so a long byte scan
+// answers SIGTERM.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}

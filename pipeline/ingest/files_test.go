@@ -1,0 +1,152 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"stcrecon/pipeline/storetest"
+)
+
+const oneClaim = "PVD1,2025-03-20,2025-03-01,2000,1.2,3,Jinko,JKM400,Fronius,,Primo,6,9,,A1;A2;A3,I1\n"
+
+// A file name is read literally, never as a glob: claims_[a].csv is not its
+// neighbour claims_a.csv (DuckDB's read_csv takes [ ] * ? as a pattern).
+func TestIngestFileNameIsNotAGlob(t *testing.T) {
+	dir := t.TempDir()
+	storetest.WriteFile(t, dir, "claims_a.csv", claimsHeader+strings.Replace(oneClaim, "PVD1", "NEIGHBOUR", 1))
+	for _, name := range []string{"claims_[a].csv", "claims_*.csv", "claims_?.csv", "claims 'quoted'.csv"} {
+		t.Run(name, func(t *testing.T) {
+			st := storetest.MustOpen(t)
+			r := only(t, ingest(t, st, storetest.WriteFile(t, dir, name, claimsHeader+oneClaim)))
+			if r.Status != Loaded || r.Rows != 1 {
+				t.Fatalf("%+v", r)
+			}
+			storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT claim_id FROM claims"), "PVD1")
+			storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT name FROM files"), name)
+		})
+	}
+}
+
+// In a folder: the kind prefix in any case; a .csv or .xlsx file of no kind
+// rejected by name; anything else listed as ignored.
+func TestIngestFolderNames(t *testing.T) {
+	dir := t.TempDir()
+	storetest.WriteFile(t, dir, "Claims_March.csv", claimsHeader+oneClaim)
+	storetest.WriteFile(t, dir, "stc_claims.csv", claimsHeader+oneClaim)
+	storetest.WriteFile(t, dir, "CEC_Modules.XLSX", "not a zip")
+	storetest.WriteFile(t, dir, "notes.txt", "hello")
+	if err := os.Mkdir(filepath.Join(dir, "old"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	st := storetest.MustOpen(t)
+	var got []string
+	for _, r := range ingest(t, st, dir) {
+		line := filepath.Base(r.Path) + " " + string(r.Status)
+		if r.Err != nil {
+			line += ": " + r.Err.Error()
+		}
+		got = append(got, line)
+	}
+	storetest.AssertRows(t, got,
+		"notes.txt ignored: not a .csv or .xlsx file",
+		"old ignored: a folder: folders are not read inside a folder",
+		"CEC_Modules.XLSX rejected: CEC_Modules.XLSX: not a readable XLSX workbook: zip: not a valid zip file",
+		"Claims_March.csv loaded",
+		"stc_claims.csv rejected: stc_claims.csv: unknown kind: the name must start with one of panel_ledger, inverter_ledger, cec_modules, cec_inverters, suppliers, claims (in any case)",
+	)
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT name, kind, status FROM files ORDER BY name"),
+		"CEC_Modules.XLSX|cec_modules|rejected", "Claims_March.csv|claims|loaded", "stc_claims.csv|NULL|rejected")
+}
+
+// Only regular files are read, and a symlink to one is fine: a FIFO, a device
+// (through a symlink) or a socket is rejected at once, never opened to hang.
+func TestIngestOnlyRegularFiles(t *testing.T) {
+	dir := t.TempDir()
+	real := storetest.WriteFile(t, dir, "real.csv", claimsHeader+oneClaim)
+	if err := os.Symlink(real, filepath.Join(dir, "claims_link.csv")); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "claims_fifo.csv"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/dev/zero", filepath.Join(dir, "claims_zero.csv")); err != nil {
+		t.Fatal(err)
+	}
+	sock := filepath.Join(dir, "claims_sock.csv")
+	if l, err := net.Listen("unix", sock); err == nil {
+		defer l.Close()
+	} else {
+		t.Logf("no unix socket: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	st := storetest.MustOpen(t)
+	paths := []string{filepath.Join(dir, "claims_fifo.csv"), filepath.Join(dir, "claims_zero.csv"), sock, filepath.Join(dir, "claims_link.csv")}
+	res, err := newIngester(st).Ingest(ctx, paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range res {
+		got = append(got, string(r.Status)+": "+errString(r.Err))
+	}
+	storetest.AssertRows(t, got,
+		"rejected: claims_fifo.csv: cannot read the file: not a regular file (a FIFO): only regular files are read",
+		"rejected: claims_zero.csv: cannot read the file: not a regular file (a device): only regular files are read",
+		"rejected: claims_sock.csv: cannot read the file: not a regular file (a socket): only regular files are read",
+		"loaded: ",
+	)
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// A cancelled context (SIGTERM) stops ingest during a file's byte scan.
+func TestIngestStopsWhenCancelled(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "panel_ledger_big.csv")
+	var b strings.Builder
+	b.WriteString("supplier_name,licensee,model_number,serial_number\n")
+	for i := 0; i < 200_000; i++ {
+		b.WriteString("Acme,Jinko,JKM400,S0000000000000000\n")
+	}
+	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	st := storetest.MustOpen(t)
+	_, err := newIngester(st).Ingest(ctx, []string{p})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v, want context.Canceled", err)
+	}
+	// Cancelled during the byte scan: the scan stops at the next chunk.
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	_, err = scanCSV(ctxReader{ctx, &cancelAfterRead{r: strings.NewReader(b.String()), cancel: cancel}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("scan: error %v, want context.Canceled", err)
+	}
+}
+
+// cancelAfterRead cancels its context after the first read.
+type cancelAfterRead struct {
+	r      *strings.Reader
+	cancel func()
+}
+
+func (c *cancelAfterRead) Read(p []byte) (int, error) {
+	defer c.cancel()
+	return c.r.Read(p)
+}

@@ -25,10 +25,11 @@
 //	panel_ledger_2025.csv           uploads in 2025, contract column names
 //	panel_ledger_2025_status.csv    status updates and cross-registrations, BOM, CRLF
 //	suppliers.csv                   authorisations (one lapsed, one starting mid-2024)
-//	expected_findings.csv           claim_id,component,serial_number,rule,severity,detail
-//	expected_rejects.csv            file,line,column,reason
+//	truth/expected_findings.csv     claim_id,component,serial_number,rule,severity,detail
+//	truth/expected_rejects.csv      file,line,column,reason
 //
-// The expected_* files have no kind prefix, so ingesting the folder skips them.
+// The truth files are in a subfolder, which ingesting the folder lists as
+// ignored and does not read.
 // The same seed and options give byte-identical files (math/rand/v2 PCG, no
 // map order, no clock).
 //

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -35,11 +36,13 @@ type Summary struct {
 	ExpectedFindings int
 }
 
-// Names of the truth files. They start with no kind prefix, so ingesting the
-// folder skips them.
+// Names of the truth files, in the subfolder truth/ of the inbox: ingesting
+// the folder lists that folder as ignored and reads none of it (a .csv file of
+// no kind directly in an inbox is rejected, contract §1).
 const (
-	ExpectedFindingsFile = "expected_findings.csv"
-	ExpectedRejectsFile  = "expected_rejects.csv"
+	TruthDir             = "truth"
+	ExpectedFindingsFile = TruthDir + "/expected_findings.csv"
+	ExpectedRejectsFile  = TruthDir + "/expected_rejects.csv"
 )
 
 // Generate writes a sample inbox: every input kind of the data contract, with
@@ -67,7 +70,7 @@ func Generate(ctx context.Context, o Options) (sum Summary, err error) {
 		}
 		o.Config = cfg
 	}
-	if err := os.MkdirAll(o.Out, 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(o.Out, TruthDir), 0o755); err != nil {
 		return sum, fmt.Errorf("gen: %w", err)
 	}
 	w, err := newWorld(o)

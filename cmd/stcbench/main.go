@@ -118,7 +118,7 @@ func run(ctx context.Context) error {
 		got[s.name] = p
 	}
 
-	want, err := findingKeys(filepath.Join(sc.gen(), "expected_findings.csv"))
+	want, err := findingKeys(filepath.Join(sc.gen(), "truth", "expected_findings.csv"))
 	if err != nil {
 		return err
 	}

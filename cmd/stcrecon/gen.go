@@ -13,8 +13,9 @@ func newGenCmd(a *app) *cobra.Command {
 		Use:   "gen --out DIR [--claims N] [--seed S]",
 		Short: "Write sample data of all six kinds, with faults at known rates",
 		Long: `Write sample input files of all six kinds into DIR, with faults at known rates,
-and the truth about them: expected_findings.csv (what an audit --all must find)
-and expected_rejects.csv (what ingest must reject). The same options and seed
+and the truth about them in DIR/truth: expected_findings.csv (what an audit --all
+must find) and expected_rejects.csv (what ingest must reject); ingesting DIR lists
+truth/ as ignored. The same options and seed
 write byte-identical files. One claims batch is a workbook (.xlsx) unless
 --csv-only is given.
 

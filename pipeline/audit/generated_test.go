@@ -106,12 +106,12 @@ func TestAuditMatchesGeneratorTruth(t *testing.T) {
 			}
 			got := storetest.Query(t, st.DB, `SELECT claim_id, component, serial_number, rule, severity FROM findings WHERE run_id = ?`, run.ID)
 			sort.Strings(got)
-			want := readCSVKeys(t, filepath.Join(dir, "expected_findings.csv"), "claim_id", "component", "serial_number", "rule", "severity")
+			want := readCSVKeys(t, filepath.Join(dir, gen.ExpectedFindingsFile), "claim_id", "component", "serial_number", "rule", "severity")
 			diffSets(t, "findings", got, want)
 
 			gotRejects := storetest.Query(t, st.DB, `SELECT DISTINCT f.name, r.line FROM rejects r JOIN files f USING (file_id)`)
 			sort.Strings(gotRejects)
-			wantRejects := readCSVKeys(t, filepath.Join(dir, "expected_rejects.csv"), "file", "line")
+			wantRejects := readCSVKeys(t, filepath.Join(dir, gen.ExpectedRejectsFile), "file", "line")
 			wantRejects = dedupe(wantRejects)
 			diffSets(t, "rejects", gotRejects, wantRejects)
 		})

@@ -48,6 +48,7 @@ var cliCases = []cliCase{
 	{name: "ingest_row_rejected", args: "ingest testdata/claims_e2e.csv --db $DB", code: exitRejected},
 	{name: "ingest_again_skipped", args: "--db $DB ingest testdata/claims_e2e.csv", code: exitOK},
 	{name: "ingest_files_rejected", args: "ingest --db $DB testdata/ingest", code: exitRejected},
+	{name: "ingest_nothing", args: "ingest --db $TMP/none.duckdb testdata/nothing", code: exitOK, check: noFile("none.duckdb")},
 	{name: "ingest_verbose", args: "ingest -v --db $DB testdata/ingest/claims_empty.csv", code: exitRejected},
 
 	// audit: a reader never creates a store.
@@ -234,6 +235,12 @@ func TestProgressLine(t *testing.T) {
 	want := "\r\033[Kingest: 1 file, 1,200 rows loaded · done a.csv\r\033[Ka.csv:2: bad\n"
 	if got != want {
 		t.Fatalf("got %q\nwant %q", got, want)
+	}
+	b.Reset()
+	o.total = 3
+	l.Info("ingest: file loaded", "file", "b.csv", "rows", int64(1))
+	if want := "\r\033[Kingest: 2 of 3 files, 1,201 rows loaded · done b.csv"; b.String() != want {
+		t.Fatalf("got %q\nwant %q", b.String(), want)
 	}
 	b.Reset()
 	quiet := newOutput(&b, false)

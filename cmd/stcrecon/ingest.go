@@ -57,6 +57,18 @@ a path that does not exist is a failure (exit 1).`,
 		if len(missing) > 0 {
 			return fmt.Errorf("no such file or folder: %s (nothing was loaded)", strings.Join(missing, ", "))
 		}
+		files, ignored, err := ingest.Expand(paths)
+		if err != nil {
+			return err
+		}
+		if len(files) == 0 {
+			for _, r := range ignored {
+				fmt.Fprintf(a.stderr, "%s: ignored: %v\n", r.Path, r.Err)
+			}
+			fmt.Fprintf(a.stdout, "nothing to load: no .csv or .xlsx file in %s\n", strings.Join(paths, ", "))
+			return nil
+		}
+		a.out.total = int64(len(files))
 		cfg, st, err := sf.open(ctx, createStore)
 		if err != nil {
 			return err

@@ -81,6 +81,7 @@ type output struct {
 	shown   bool
 	last    time.Time
 	files   int64
+	total   int64 // files to do, when known
 	rows    int64
 	steps   int
 	command string
@@ -162,7 +163,11 @@ func (o *output) note(r slog.Record) {
 	o.last = time.Now()
 	var line string
 	if strings.HasPrefix(r.Message, "ingest") {
-		line = fmt.Sprintf("ingest: %s, %s loaded · %s", plural(o.files, "file", "files"), plural(o.rows, "row", "rows"), what)
+		files := plural(o.files, "file", "files")
+		if o.total > 0 {
+			files = fmt.Sprintf("%s of %s files", thousands(o.files), thousands(o.total))
+		}
+		line = fmt.Sprintf("ingest: %s, %s loaded · %s", files, plural(o.rows, "row", "rows"), what)
 	} else {
 		line = fmt.Sprintf("audit: %s · %s", plural(int64(o.steps), "step", "steps"), what)
 	}

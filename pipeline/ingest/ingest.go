@@ -102,7 +102,7 @@ type Ingester struct {
 // FileResult and does not stop the others; the error is for failures of the
 // program or the store, after which nothing more is tried.
 func (in *Ingester) Ingest(ctx context.Context, paths []string) ([]FileResult, error) {
-	files, ignored, err := expand(paths)
+	files, ignored, err := Expand(paths)
 	if err != nil {
 		return nil, err
 	}
@@ -126,10 +126,11 @@ func (in *Ingester) Ingest(ctx context.Context, paths []string) ([]FileResult, e
 	return out, nil
 }
 
-// expand turns folders into their files, sorted by name: every .csv and
-// .xlsx file is ingested (one whose name matches no kind is then rejected by
-// name); any other entry is returned as ignored.
-func expand(paths []string) ([]string, []FileResult, error) {
+// Expand lists what Ingest reads for paths, in order. Folders become their
+// files, sorted by name: every .csv and .xlsx file is ingested (one whose name
+// matches no kind is then rejected by name); any other entry is returned as
+// ignored.
+func Expand(paths []string) ([]string, []FileResult, error) {
 	var out []string
 	var ignored []FileResult
 	for _, p := range paths {

@@ -26,7 +26,7 @@ demo: build ## generate sample data, ingest it, audit it: each step's exit statu
 	echo "gen: exit $$code"; [ $$code -eq 0 ] || exit 1; echo; \
 	step $(BIN) ingest --db $(DEMO)/stcrecon.duckdb $(DEMO)/inbox; \
 	case $$code in \
-	  3) echo "ingest: exit 3 (rows rejected, as planned: the sample data has faults; the truth is $(DEMO)/inbox/expected_rejects.csv)";; \
+	  3) echo "ingest: exit 3 (rows rejected, as planned: the sample data has faults; the truth is $(DEMO)/inbox/truth/expected_rejects.csv)";; \
 	  0) echo "ingest: exit 0 (nothing rejected)";; \
 	  *) echo "ingest: exit $$code (failed)"; exit 1;; \
 	esac; echo; \

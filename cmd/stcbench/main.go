@@ -57,6 +57,7 @@ func main() {
 type phase struct {
 	name   string
 	wall   time.Duration
+	cpu    time.Duration // user + system time of the process: less sensitive to a busy machine than wall
 	rssMB  float64
 	load   string // 1-minute load average when it started
 	detail string
@@ -149,16 +150,19 @@ func run(ctx context.Context) error {
 			peak = p.rssMB
 		}
 	}
-	fmt.Printf("%-13s %9s %10s %6s  %s\n", "phase", "wall s", "peak RSS", "load", "")
+	fmt.Printf("%-13s %9s %9s %10s %6s  %s\n", "phase", "wall s", "cpu s", "peak RSS", "load", "")
 	for _, s := range steps {
 		if p, ok := got[s.name]; ok {
-			fmt.Printf("%-13s %9.2f %7.0f MB %6s  %s\n", p.name, p.wall.Seconds(), p.rssMB, p.load, p.detail)
+			fmt.Printf("%-13s %9.2f %9.2f %7.0f MB %6s  %s\n", p.name, p.wall.Seconds(), p.cpu.Seconds(), p.rssMB, p.load, p.detail)
 		}
 	}
 	fmt.Printf("rows: %d (%d ledger) base + %d night; night claims: %d\n", sc.BaseRows, sc.LedgerRows, sc.NightRows, sc.NightClaim)
 	fmt.Printf("verify: %s\n", verdict)
 	fmt.Printf("plain script: %d findings, %d of the truth missing, %d not in it\n", len(plain), pm, pe)
-	fmt.Printf("ingest + full audit %.2f s; plain script %.2f s\n", ours.Seconds(), got["plain"].wall.Seconds())
+	oursCPU := got["ingest base"].cpu + got["ingest night"].cpu + got["full audit"].cpu
+	fmt.Printf("ingest + full audit %.2f s (cpu %.2f s); plain script %.2f s (cpu %.2f s): cpu ratio %.2f\n",
+		ours.Seconds(), oursCPU.Seconds(), got["plain"].wall.Seconds(), got["plain"].cpu.Seconds(),
+		oursCPU.Seconds()/got["plain"].cpu.Seconds())
 	fmt.Printf("bench: SF=%d ingest %.0f rows/s, full audit %.2f s, nightly %.2f s, peak RSS %.0f MB, ratio to floor %.2f\n",
 		sc.SF, float64(rows)/ingest.Seconds(), got["full audit"].wall.Seconds(), got["nightly"].wall.Seconds(),
 		peak, ours.Seconds()/got["plain"].wall.Seconds())
@@ -203,8 +207,9 @@ func (m *meter) measure(ctx context.Context, name string, args ...string) (phase
 	}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		p.rssMB = float64(ru.Maxrss) / 1024 // Linux reports KiB
+		p.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
-	m.logf("%s: %.2f s, peak RSS %.0f MB", name, p.wall.Seconds(), p.rssMB)
+	m.logf("%s: %.2f s (cpu %.2f s), peak RSS %.0f MB", name, p.wall.Seconds(), p.cpu.Seconds(), p.rssMB)
 	return p, nil
 }
 

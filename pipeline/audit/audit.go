@@ -120,6 +120,9 @@ func (a *Auditor) Run(ctx context.Context, all bool) (*Run, error) {
 	if err := store.ExecFile(ctx, tx, "audit/results.sql", run.ID); err != nil {
 		return nil, err
 	}
+	if err := store.ExecFile(ctx, tx, "audit/cleanup.sql"); err != nil {
+		return nil, err
+	}
 	run.FinishedAt = a.now()
 	cfgJSON, err := json.Marshal(a.Config.STC)
 	if err != nil {

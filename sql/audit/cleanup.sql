@@ -1,0 +1,18 @@
+-- name: DropStepTables
+-- Once the run's results are recorded, the temp tables of its steps go: the
+-- connection returns to the pool and would otherwise hold them (memory) until
+-- it is reused.
+DROP TABLE IF EXISTS audit_scope;
+DROP TABLE IF EXISTS stc_input;
+DROP TABLE IF EXISTS stc_result;
+DROP TABLE IF EXISTS audit_names;
+DROP TABLE IF EXISTS name_keys;
+DROP TABLE IF EXISTS audit_claims;
+DROP TABLE IF EXISTS audit_serials;
+DROP TABLE IF EXISTS audit_cec_modules;
+DROP TABLE IF EXISTS audit_cec_inverters;
+DROP TABLE IF EXISTS audit_suppliers;
+DROP TABLE IF EXISTS panel_matches;
+DROP TABLE IF EXISTS inverter_matches;
+DROP TABLE IF EXISTS serial_duplicates;
+DROP TABLE IF EXISTS run_findings;

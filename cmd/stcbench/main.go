@@ -34,6 +34,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"stcrecon/gen"
 )
 
 func main() {
@@ -119,7 +121,7 @@ func run(ctx context.Context) error {
 		got[s.name] = p
 	}
 
-	want, err := findingKeys(filepath.Join(sc.gen(), "truth", "expected_findings.csv"))
+	want, err := findingKeys(filepath.Join(sc.gen(), gen.ExpectedFindingsFile))
 	if err != nil {
 		return err
 	}

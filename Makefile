@@ -19,7 +19,7 @@ build: ## build bin/stcrecon
 test: ## run every test against real DuckDB
 	$(GO) test -count=1 ./...
 
-demo: build ## generate sample data, ingest it, audit it: each step's exit status, the summary
+demo: build ## sample data, ingest, audit (var/demo/out), compliance report and notices (var/demo/compliance, notices)
 	@rm -rf $(DEMO) && mkdir -p $(DEMO); \
 	step() { echo "\$$ $$*"; "$$@"; code=$$?; }; \
 	step $(BIN) gen --out $(DEMO)/inbox --claims $(CLAIMS) --seed $(SEED); \
@@ -31,8 +31,12 @@ demo: build ## generate sample data, ingest it, audit it: each step's exit statu
 	  *) echo "ingest: exit $$code (failed)"; exit 1;; \
 	esac; echo; \
 	step $(BIN) audit --db $(DEMO)/stcrecon.duckdb --out $(DEMO)/out --all; \
-	echo "audit: exit $$code"; [ $$code -eq 0 ] || exit 1; \
-	echo; echo "The audit's files are in $(DEMO)/out (open audit.xlsx); the store is $(DEMO)/stcrecon.duckdb."
+	echo "audit: exit $$code"; [ $$code -eq 0 ] || exit 1; echo; \
+	step $(BIN) report compliance --db $(DEMO)/stcrecon.duckdb --from 2024-01-01 --to 2025-12-31 --out $(DEMO)/compliance; \
+	echo "report compliance: exit $$code"; [ $$code -eq 0 ] || exit 1; echo; \
+	step $(BIN) report notices --db $(DEMO)/stcrecon.duckdb --out $(DEMO)/notices; \
+	echo "report notices: exit $$code"; [ $$code -eq 0 ] || exit 1; \
+	echo; echo "The audit's files are in $(DEMO)/out (open audit.xlsx), the compliance report in $(DEMO)/compliance, the notices in $(DEMO)/notices; the store is $(DEMO)/stcrecon.duckdb."
 
 bench: build ## make bench SF=N: ingest, full and nightly audit vs a plain DuckDB script (scenario cached in var/bench)
 	$(GO) build -o bin/stcbench ./cmd/stcbench

@@ -19,7 +19,7 @@ import (
 	"stcrecon/pipeline/names"
 )
 
-//go:embed stcrecon.yaml postcode_zones.csv
+//go:embed stcrecon.yaml postcode_zones.csv notice.html.tmpl
 var defaults embed.FS
 
 // DefaultPath is where the command line looks for a config file when --config
@@ -40,6 +40,8 @@ type Config struct {
 	// ModelSuffixes are the certification designations a model key drops
 	// when they end a model number in parentheses.
 	ModelSuffixes []string `yaml:"model_suffixes"`
+	// Notices shape the suppliers' non-compliance notices (data contract §6).
+	Notices Notices `yaml:"notices"`
 
 	// Names makes the brand and model keys under Brands and ModelSuffixes.
 	Names *names.Keyer `yaml:"-"`
@@ -54,6 +56,22 @@ type Config struct {
 	// Zones is the postcode -> zone table, loaded from PostcodeZones (or the
 	// embedded default) and sorted by From.
 	Zones []PostcodeRange `yaml:"-"`
+}
+
+// Notices shape the suppliers' non-compliance notices.
+type Notices struct {
+	// Template is an html/template file for the letter; "" is the built-in
+	// notice.html.tmpl. A relative path is taken from the config file's folder.
+	Template string `yaml:"template"`
+	// ResponseDays is how many days after the notice a supplier has to answer.
+	ResponseDays int `yaml:"response_days"`
+	// Sender names who the letter is from.
+	Sender string `yaml:"sender"`
+
+	// TemplateText is the letter's template, read from Template or built in.
+	TemplateText string `yaml:"-"`
+	// TemplateName is where TemplateText came from, for messages.
+	TemplateName string `yaml:"-"`
 }
 
 // DuckDB is how much of the machine the store may use.
@@ -192,7 +210,41 @@ func parse(b []byte, name, dir string) (*Config, error) {
 		return nil, fmt.Errorf("config %s: %w", name, err)
 	}
 	c.Zones = z
+	if err := c.Notices.load(dir); err != nil {
+		return nil, fmt.Errorf("config %s: %w", name, err)
+	}
 	return &c, nil
+}
+
+// load reads the notice template, built in or from its file.
+func (n *Notices) load(dir string) error {
+	if n.ResponseDays == 0 {
+		n.ResponseDays = 28
+	}
+	if n.ResponseDays < 0 {
+		return fmt.Errorf("notices.response_days: %d must be positive", n.ResponseDays)
+	}
+	if n.Sender == "" {
+		n.Sender = "Compliance team"
+	}
+	if n.Template == "" {
+		b, err := defaults.ReadFile("notice.html.tmpl")
+		if err != nil {
+			return err
+		}
+		n.TemplateText, n.TemplateName = string(b), "notice.html.tmpl (built in)"
+		return nil
+	}
+	p := n.Template
+	if !filepath.IsAbs(p) && dir != "" {
+		p = filepath.Join(dir, p)
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return fmt.Errorf("notices.template: %w", err)
+	}
+	n.TemplateText, n.TemplateName = string(b), p
+	return nil
 }
 
 func (c *Config) validate() error {

@@ -25,12 +25,12 @@ var complianceTables = []struct {
 }{
 	{"summary", true, "the period's totals"},
 	{"by_rule", false, "findings by rule, every rule"},
-	{"by_month", true, "claims, findings, STCs and ledger coverage by month of submission"},
-	{"by_state", false, "claims by state or territory of the postcode"},
-	{"by_brand", false, "claims by panel brand"},
-	{"by_supplier", false, "claims by the supplier of most of their panel serials"},
-	{"coverage", false, "ledger coverage of claimed panel serials per panel brand and per supplier"},
-	{"coverage_by_month", false, "the same coverage, month by month"},
+	{"by_month", true, "verdicts, STCs, coverage by month"},
+	{"by_state", false, "verdicts and STCs by state"},
+	{"by_brand", false, "verdicts and STCs by panel brand"},
+	{"by_supplier", false, "verdicts and STCs by supplier"},
+	{"coverage", false, "ledger coverage by brand, supplier"},
+	{"coverage_by_month", false, "ledger coverage by month"},
 }
 
 // ComplianceFiles are the paths WriteCompliance wrote.
@@ -221,7 +221,7 @@ func writeComplianceXLSX(tables map[string]*Table, from, to, now time.Time, path
 			return err
 		}
 	}
-	for col, w := range map[string]float64{"A": 26, "B": 20, "C": 10, "D": 3} {
+	for col, w := range map[string]float64{"A": 24, "B": 34, "C": 9, "D": 3} {
 		if err := f.SetColWidth(sh, col, col, w); err != nil {
 			return err
 		}
@@ -229,12 +229,7 @@ func writeComplianceXLSX(tables map[string]*Table, from, to, now time.Time, path
 	if err := complianceCharts(f, int(tables["by_rule"].NumRows()), int(tables["by_month"].NumRows())); err != nil {
 		return err
 	}
-	landscape, a4, one := "landscape", 9, 1
-	if err := f.SetPageLayout(sh, &excelize.PageLayoutOptions{Size: &a4, Orientation: &landscape, FitToWidth: &one, FitToHeight: &one}); err != nil {
-		return err
-	}
-	fit := true
-	if err := f.SetSheetProps(sh, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+	if err := onePage(f, sh); err != nil {
 		return err
 	}
 	f.SetActiveSheet(0)
@@ -259,12 +254,15 @@ func writeComplianceXLSX(tables map[string]*Table, from, to, now time.Time, path
 // in a two-by-two grid right of the figures.
 func complianceCharts(f *excelize.File, rules, months int) error {
 	yes, no := true, false
+	zero, one := 0.0, 1.0
 	solid := func(c string) excelize.Fill { return excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{c}} }
 	title := func(s string) excelize.ChartTitle {
 		return excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: s}}}
 	}
 	black := excelize.Font{Size: 9, Color: "#000000"}
-	size := excelize.ChartDimension{Width: 560, Height: 330}
+	// Rows are 20 px (onePage fixes their height) and columns E.. 64 px:
+	// the left charts are 600 px wide (E..N), the right ones start at P.
+	size := excelize.ChartDimension{Width: 600, Height: 300}
 	charts := []struct {
 		cell  string
 		chart *excelize.Chart
@@ -278,7 +276,7 @@ func complianceCharts(f *excelize.File, rules, months int) error {
 			PlotArea:  excelize.ChartPlotArea{ShowVal: true, ShowPercent: true, ShowLeaderLines: true},
 			Dimension: size,
 		}},
-		{"N2", &excelize.Chart{
+		{"P2", &excelize.Chart{
 			Type: excelize.Bar, Title: title("Findings by rule"),
 			Series: []excelize.ChartSeries{{Name: "by_rule!$C$1",
 				Categories: fmt.Sprintf("by_rule!$A$2:$A$%d", rules+1), Values: fmt.Sprintf("by_rule!$C$2:$C$%d", rules+1),
@@ -287,7 +285,7 @@ func complianceCharts(f *excelize.File, rules, months int) error {
 			PlotArea:  excelize.ChartPlotArea{ShowVal: true},
 			XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: black, Title: title("Rule")},
 			YAxis:     excelize.ChartAxis{MajorGridLines: true, Font: black, Title: title("Findings")},
-			Dimension: excelize.ChartDimension{Width: 640, Height: 470},
+			Dimension: excelize.ChartDimension{Width: 620, Height: 460},
 		}},
 		{"E20", &excelize.Chart{
 			Type: excelize.ColStacked, Title: title("Claims by month of submission"),
@@ -297,21 +295,21 @@ func complianceCharts(f *excelize.File, rules, months int) error {
 				{Name: "by_month!$E$1", Categories: fmt.Sprintf("by_month!$A$2:$A$%d", months+1), Values: fmt.Sprintf("by_month!$E$2:$E$%d", months+1), Fill: solid("#C62828")},
 			},
 			Legend:    excelize.ChartLegend{Position: "bottom"},
-			XAxis:     excelize.ChartAxis{Font: black, Title: title("Month submitted")},
+			XAxis:     excelize.ChartAxis{Font: black, Title: title("Month submitted"), Alignment: excelize.Alignment{TextRotation: -90}},
 			YAxis:     excelize.ChartAxis{MajorGridLines: true, Font: black, Title: title("Claims")},
-			Dimension: size,
+			Dimension: excelize.ChartDimension{Width: 600, Height: 360},
 		}},
-		{"N27", &excelize.Chart{
+		{"P31", &excelize.Chart{
 			Type: excelize.Line, Title: title("Share of claimed panel serials found in the ledger"),
 			Series: []excelize.ChartSeries{{Name: "by_month!$K$1", Categories: fmt.Sprintf("by_month!$A$2:$A$%d", months+1),
 				Values: fmt.Sprintf("by_month!$K$2:$K$%d", months+1), Line: excelize.LineOptions{Width: 2.25},
 				Marker: excelize.ChartMarker{Symbol: "circle", Size: 6}}},
-			Legend:   excelize.ChartLegend{Position: "none"},
-			PlotArea: excelize.ChartPlotArea{ShowVal: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0.0%"}},
-			XAxis:    excelize.ChartAxis{Font: black, Title: title("Month submitted")},
+			Legend: excelize.ChartLegend{Position: "none"},
+			XAxis: excelize.ChartAxis{Font: black, Title: title("Month submitted"),
+				Alignment: excelize.Alignment{TextRotation: -45}},
 			YAxis: excelize.ChartAxis{MajorGridLines: true, Font: black, Title: title("Found in ledger"),
-				NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}},
-			Dimension: excelize.ChartDimension{Width: 640, Height: 330},
+				Minimum: &zero, Maximum: &one, NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}},
+			Dimension: excelize.ChartDimension{Width: 620, Height: 320},
 		}},
 	}
 	for _, c := range charts {

@@ -2,15 +2,28 @@ package reports
 
 import (
 	"fmt"
+	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/apache/arrow/go/v17/arrow"
 	"github.com/xuri/excelize/v2"
 )
 
+// numericType says whether a database column type holds numbers.
+func numericType(dbType string) bool {
+	t := strings.ToUpper(dbType)
+	for _, p := range []string{"INT", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER", "DOUBLE", "FLOAT", "DECIMAL", "REAL"} {
+		if strings.HasPrefix(t, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // styles are the cell styles every workbook of stcrecon uses.
 type styles struct {
-	header, title, bold, date, datetime, integer, decimal, percent, note, text, wrap int
+	header, headerNum, title, bold, date, datetime, integer, decimal, percent, note, text, wrap int
 }
 
 func newStyles(f *excelize.File) (*styles, error) {
@@ -23,6 +36,10 @@ func newStyles(f *excelize.File) (*styles, error) {
 		{&s.header, excelize.Style{Font: &excelize.Font{Bold: true},
 			Fill:   excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"#D9E1F2"}},
 			Border: []excelize.Border{{Type: "bottom", Color: "#8EA9DB", Style: 1}}}},
+		{&s.headerNum, excelize.Style{Font: &excelize.Font{Bold: true},
+			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"#D9E1F2"}},
+			Border:    []excelize.Border{{Type: "bottom", Color: "#8EA9DB", Style: 1}},
+			Alignment: &excelize.Alignment{Horizontal: "right"}}},
 		{&s.title, excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}}},
 		{&s.bold, excelize.Style{Font: &excelize.Font{Bold: true}}},
 		{&s.date, excelize.Style{CustomNumFmt: &fmtDate, Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "top"}}},
@@ -130,7 +147,9 @@ type sheet struct {
 	row    int
 }
 
-func newSheet(f *excelize.File, st *styles, name string, header []string, widths []int) (*sheet, error) {
+// numeric marks the columns that hold numbers, whose headers are right-aligned
+// over them.
+func newSheet(f *excelize.File, st *styles, name string, header []string, widths []int, numeric []bool) (*sheet, error) {
 	if _, err := f.NewSheet(name); err != nil {
 		return nil, err
 	}
@@ -159,7 +178,11 @@ func newSheet(f *excelize.File, st *styles, name string, header []string, widths
 	}
 	head := make([]any, len(header))
 	for i, h := range header {
-		head[i] = excelize.Cell{StyleID: st.header, Value: h}
+		style := st.header
+		if i < len(numeric) && numeric[i] {
+			style = st.headerNum
+		}
+		head[i] = excelize.Cell{StyleID: style, Value: h}
 	}
 	s.row = 1
 	return s, sw.SetRow("A1", head)
@@ -224,6 +247,10 @@ func printSetup(f *excelize.File, name string) error {
 // writeTableSheet writes a report table to its own sheet.
 func writeTableSheet(f *excelize.File, st *styles, name string, t *Table) error {
 	widths := make([]int, t.Schema.NumFields())
+	numeric := make([]bool, len(widths))
+	for i, fd := range t.Schema.Fields() {
+		numeric[i] = arrow.IsInteger(fd.Type.ID()) || arrow.IsFloating(fd.Type.ID()) || arrow.IsDecimal(fd.Type.ID())
+	}
 	if err := t.Each(func(row []any) error {
 		for i, v := range row {
 			if w := width(v); w > widths[i] {
@@ -234,7 +261,7 @@ func writeTableSheet(f *excelize.File, st *styles, name string, t *Table) error 
 	}); err != nil {
 		return err
 	}
-	s, err := newSheet(f, st, name, t.Header(), widths)
+	s, err := newSheet(f, st, name, t.Header(), widths, numeric)
 	if err != nil {
 		return err
 	}

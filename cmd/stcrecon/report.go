@@ -89,3 +89,28 @@ func runCompliance(ctx context.Context, e *env, args []string) int {
 	fmt.Fprintf(e.stdout, "compliance report %s to %s: %d claims with a verdict\noutput: %s\n", *from, *to, files.Claims, files.Dir)
 	return exitOK
 }
+
+func runNotices(ctx context.Context, e *env, args []string) int {
+	fs, sf := newFlags("report notices", e)
+	out := fs.String("out", "", "new folder for the notices and index.csv (required)")
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	if *out == "" || fs.NArg() > 0 {
+		fmt.Fprint(e.stderr, reportUsage)
+		return exitUsage
+	}
+	cfg, st, err := sf.openExisting(ctx, e)
+	if err != nil {
+		return fail(e, err)
+	}
+	files, err := reports.WriteNotices(ctx, st.DB, cfg.Notices, time.Now(), *out)
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fail(e, err)
+	}
+	fmt.Fprintf(e.stdout, "%d notices\noutput: %s\n", len(files.Folders), files.Dir)
+	return exitOK
+}

@@ -30,6 +30,7 @@ const (
 var commands = []func(*app) *cobra.Command{
 	newIngestCmd,
 	newAuditCmd,
+	newReportCmd,
 	newSTCCmd,
 	newGenCmd,
 }

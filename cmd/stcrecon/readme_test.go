@@ -53,11 +53,24 @@ func commandsMarkdown(root *cobra.Command) string {
 		cmds        []string
 	}
 	rows := map[string]*flagRow{}
+	// A command with subcommands (report) is listed as its subcommands.
+	var cmds []*cobra.Command
 	for _, c := range root.Commands() {
 		if !c.IsAvailableCommand() || c.Name() == "completion" {
 			continue
 		}
-		fmt.Fprintf(&b, "| `%s %s` | %s |\n", root.Name(), c.Use, c.Short)
+		if c.HasAvailableSubCommands() {
+			cmds = append(cmds, c.Commands()...)
+			continue
+		}
+		cmds = append(cmds, c)
+	}
+	for _, c := range cmds {
+		if !c.IsAvailableCommand() {
+			continue
+		}
+		path := strings.TrimPrefix(c.CommandPath(), root.Name()+" ")
+		fmt.Fprintf(&b, "| `%s %s` | %s |\n", root.Name(), strings.Replace(c.Use, c.Name(), path, 1), c.Short)
 		c.LocalFlags().VisitAll(func(f *pflag.Flag) {
 			if f.Hidden || f.Name == "help" {
 				return
@@ -74,7 +87,7 @@ func commandsMarkdown(root *cobra.Command) string {
 			if rows[key] == nil {
 				rows[key] = &flagRow{flag: flag, usage: usage}
 			}
-			rows[key].cmds = append(rows[key].cmds, c.Name())
+			rows[key].cmds = append(rows[key].cmds, path)
 		})
 	}
 	fmt.Fprintf(&b, "\n| flag | of | what it does |\n| --- | --- | --- |\n")

@@ -1,116 +1,120 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
-	"os"
 	"time"
 
-	"stcrecon/configs"
-	"stcrecon/pipeline/store"
+	"github.com/spf13/cobra"
+
 	"stcrecon/reports"
 )
 
-const reportUsage = `usage: stcrecon report compliance --from DATE --to DATE --out DIR
-       stcrecon report notices --out DIR
-`
+// The workbooks name the stcrecon that wrote them.
+func init() { reports.Version = version() }
 
-// runReport runs `report compliance` or `report notices` (data contract §6).
-func runReport(ctx context.Context, e *env, args []string) int {
-	if len(args) == 0 {
-		fmt.Fprint(e.stderr, reportUsage)
-		return exitUsage
+// newReportCmd is `report compliance` and `report notices` (data contract §6).
+func newReportCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "report",
+		Short: "Write the regulator's period report or the suppliers' notices",
+		Long: `Reports read the latest verdict of each claim from the store (never a stale
+one) and write files; they never change the store, and never create one.`,
+		Args: unknownCommand,
+		RunE: func(*cobra.Command, []string) error {
+			return usagef("name the report: compliance or notices")
+		},
 	}
-	switch args[0] {
-	case "compliance":
-		return runCompliance(ctx, e, args[1:])
-	case "notices":
-		return runNotices(ctx, e, args[1:])
-	}
-	fmt.Fprintf(e.stderr, "stcrecon report: unknown report %q\n%s", args[0], reportUsage)
-	return exitUsage
+	cmd.AddCommand(newComplianceCmd(a), newNoticesCmd(a))
+	return cmd
 }
 
-// openExisting opens the store for a command that only reads it: a store that
-// does not exist is an error naming the path, never a new empty store.
-func (sf *storeFlags) openExisting(ctx context.Context, e *env) (*configs.Config, *store.Store, error) {
-	cfg, err := configs.Load(sf.config)
-	if err != nil {
-		return nil, nil, err
+func newComplianceCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "compliance --from DATE --to DATE --out DIR",
+		Short: "The regulator's report of the claims submitted in a period",
+		Long: `Write the compliance report of the claims submitted from --from to --to (both
+days included), each with its current verdict, into DIR: compliance.xlsx (a
+summary sheet with charts, then a sheet per table) and each table as CSV:
+summary.csv, by_rule.csv, by_month.csv, by_state.csv, by_brand.csv,
+by_supplier.csv, coverage.csv and coverage_by_month.csv. Every table adds up to
+the summary.`,
+		Example: `  stcrecon report compliance --from 2025-01-01 --to 2025-03-31 --out reports/2025-Q1`,
+		Args:    noArgs,
 	}
-	path := sf.db
-	if path == "" {
-		path = cfg.DB
+	sf := addStoreFlags(cmd)
+	from := cmd.Flags().String("from", "", "the period's first `DATE`, YYYY-MM-DD (required)")
+	to := cmd.Flags().String("to", "", "the period's last `DATE`, YYYY-MM-DD (required)")
+	out := cmd.Flags().String("out", "", "write into the folder `DIR` (created if missing; required)")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if *out == "" || *from == "" || *to == "" {
+			return usagef("--from DATE, --to DATE and --out DIR are required")
+		}
+		f, err := time.Parse(time.DateOnly, *from)
+		if err != nil {
+			return usagef("--from %q is not a date: use YYYY-MM-DD", *from)
+		}
+		t, err := time.Parse(time.DateOnly, *to)
+		if err != nil {
+			return usagef("--to %q is not a date: use YYYY-MM-DD", *to)
+		}
+		if t.Before(f) {
+			return usagef("--to %s is before --from %s", *to, *from)
+		}
+		ctx := cmd.Context()
+		_, st, err := sf.open(ctx, existingStore)
+		if err != nil {
+			return err
+		}
+		files, err := reports.WriteCompliance(ctx, st.DB, f, t, time.Now(), *out)
+		if cerr := st.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+		a.out.clear()
+		fmt.Fprintf(a.stdout, "compliance report %s to %s: %s with a verdict\nfiles in %s: compliance.xlsx and %d CSV tables\n",
+			*from, *to, plural(files.Claims, "claim", "claims"), files.Dir, len(files.CSV))
+		return nil
 	}
-	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		return nil, nil, fmt.Errorf("store %s does not exist: ingest and audit first, or name it with --db", path)
-	}
-	st, err := store.Open(ctx, path, cfg.MemoryLimit)
-	if err != nil {
-		return nil, nil, err
-	}
-	return cfg, st, nil
+	return cmd
 }
 
-func runCompliance(ctx context.Context, e *env, args []string) int {
-	fs, sf := newFlags("report compliance", e)
-	from := fs.String("from", "", "first day of the period, YYYY-MM-DD (claims submitted on or after it)")
-	to := fs.String("to", "", "last day of the period, YYYY-MM-DD (claims submitted on or before it)")
-	out := fs.String("out", "", "folder for compliance.xlsx and the tables as CSV (required)")
-	if code, ok := parse(fs, args); !ok {
-		return code
+func newNoticesCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "notices --out DIR",
+		Short: "One non-compliance notice per supplier with something to answer for",
+		Long: `Write into the new folder DIR one folder per supplier with something to answer
+for (unauthorised uploads, claimed serials missing from the ledger for a brand it
+was authorised to supply, late uploads): the letter notice.html, from the
+template the config names under notices (response_days, sender, template),
+evidence.csv and evidence.xlsx; and DIR/index.csv of all notices. DIR must not
+exist or be empty.`,
+		Example: `  stcrecon report notices --out reports/notices/2025-03-03`,
+		Args:    noArgs,
 	}
-	if *out == "" || *from == "" || *to == "" || fs.NArg() > 0 {
-		fmt.Fprint(e.stderr, reportUsage)
-		return exitUsage
+	sf := addStoreFlags(cmd)
+	out := cmd.Flags().String("out", "", "write into the new folder `DIR` (required)")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if *out == "" {
+			return usagef("--out DIR is required: the new folder the notices go into")
+		}
+		ctx := cmd.Context()
+		cfg, st, err := sf.open(ctx, existingStore)
+		if err != nil {
+			return err
+		}
+		files, err := reports.WriteNotices(ctx, st.DB, cfg.Notices, time.Now(), *out)
+		if cerr := st.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+		a.out.clear()
+		fmt.Fprintf(a.stdout, "%s\nfiles in %s: index.csv and a folder per notice\n",
+			plural(int64(len(files.Folders)), "notice", "notices"), files.Dir)
+		return nil
 	}
-	f, err1 := time.Parse(time.DateOnly, *from)
-	t, err2 := time.Parse(time.DateOnly, *to)
-	if err := errors.Join(err1, err2); err != nil {
-		fmt.Fprintf(e.stderr, "stcrecon report compliance: --from and --to are dates, YYYY-MM-DD: %v\n", err)
-		return exitUsage
-	}
-	if t.Before(f) {
-		fmt.Fprintf(e.stderr, "stcrecon report compliance: --to %s is before --from %s\n", *to, *from)
-		return exitUsage
-	}
-	_, st, err := sf.openExisting(ctx, e)
-	if err != nil {
-		return fail(e, err)
-	}
-	files, err := reports.WriteCompliance(ctx, st.DB, f, t, time.Now(), *out)
-	if cerr := st.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fail(e, err)
-	}
-	fmt.Fprintf(e.stdout, "compliance report %s to %s: %d claims with a verdict\noutput: %s\n", *from, *to, files.Claims, files.Dir)
-	return exitOK
-}
-
-func runNotices(ctx context.Context, e *env, args []string) int {
-	fs, sf := newFlags("report notices", e)
-	out := fs.String("out", "", "new folder for the notices and index.csv (required)")
-	if code, ok := parse(fs, args); !ok {
-		return code
-	}
-	if *out == "" || fs.NArg() > 0 {
-		fmt.Fprint(e.stderr, reportUsage)
-		return exitUsage
-	}
-	cfg, st, err := sf.openExisting(ctx, e)
-	if err != nil {
-		return fail(e, err)
-	}
-	files, err := reports.WriteNotices(ctx, st.DB, cfg.Notices, time.Now(), *out)
-	if cerr := st.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fail(e, err)
-	}
-	fmt.Fprintf(e.stdout, "%d notices\noutput: %s\n", len(files.Folders), files.Dir)
-	return exitOK
+	return cmd
 }

@@ -13,7 +13,7 @@ func TestReportCommands(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "store.duckdb")
 	if code, _, errs := runCLI(t, "report", "notices", "--db", db, "--out", filepath.Join(dir, "n")); code != exitFailed ||
-		!strings.Contains(errs, db+" does not exist") {
+		!strings.Contains(errs, "no store at "+db) {
 		t.Fatalf("notices without a store: exit %d: %s", code, errs)
 	}
 	if _, err := os.Stat(db); err == nil {

@@ -49,6 +49,7 @@ var cliCases = []cliCase{
 	{name: "ingest_again_skipped", args: "--db $DB ingest testdata/claims_e2e.csv", code: exitOK},
 	{name: "ingest_files_rejected", args: "ingest --db $DB testdata/ingest", code: exitRejected},
 	{name: "ingest_nothing", args: "ingest --db $TMP/none.duckdb testdata/nothing", code: exitOK, check: noFile("none.duckdb")},
+	{name: "ingest_verbose_loaded", args: "ingest --verbose --db $TMP/v.duckdb testdata/claims_e2e.csv", code: exitRejected},
 	{name: "ingest_verbose", args: "ingest -v --db $DB testdata/ingest/claims_empty.csv", code: exitRejected},
 
 	// audit: a reader never creates a store.

@@ -32,7 +32,8 @@ as its kind is rejected whole. Rejects are printed on stderr, once each, as
 file:line:col: column: reason (value "...").
 
 stdout has a table of rows loaded per kind, and a line for each file that was
-skipped or had rejects (every file with --verbose).
+skipped or rejected whole (a line for every file with --verbose); the rejected
+rows follow on stderr, each naming its file.
 
 Exit status 3 means the files were loaded but some rows or files were rejected;
 a path that does not exist is a failure (exit 1).`,
@@ -123,7 +124,7 @@ func (a *app) printIngest(results []ingest.FileResult) {
 			t.rejected += r.Rejected
 			total.rows += r.Rows
 			total.rejected += r.Rejected
-			if r.Rejected > 0 || a.logs.verbose {
+			if a.logs.verbose {
 				notes = append(notes, fmt.Sprintf("%s\tloaded %s, %s rejected", name, plural(r.Rows, "row", "rows"), thousands(r.Rejected)))
 			}
 			for _, rj := range r.Rejects {

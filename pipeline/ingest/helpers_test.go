@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"syscall"
 	"testing"
 	"time"
 
@@ -21,4 +22,13 @@ func ingest(tb testing.TB, st *store.Store, paths ...string) []FileResult {
 		tb.Fatal(err)
 	}
 	return res
+}
+
+// peakRSSMB is the process's peak resident memory so far, DuckDB's included.
+func peakRSSMB() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return float64(ru.Maxrss) / 1024 // Linux reports KiB
 }

@@ -270,7 +270,10 @@ func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string)
 		if err != nil {
 			return res, err
 		}
-		if layout, err = in.stageXLSX(ctx, conn, link, kind, name); err != nil {
+		if layout, bad, err = in.stageXLSX(ctx, conn, link, kind, name); err != nil {
+			if ctx.Err() != nil {
+				return res, ctx.Err()
+			}
 			return reject(err)
 		}
 	}
@@ -314,7 +317,11 @@ func (in *Ingester) load(ctx context.Context, conn *sql.Conn, path string, kind 
 		return err
 	}
 	for _, r := range bad {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO rejects VALUES (?, ?, NULL, NULL, ?)`, fileID, r.Line, r.Reason); err != nil {
+		var col, val any
+		if r.Column != "" {
+			col, val = r.Column, r.Value
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO rejects VALUES (?, ?, ?, ?, ?)`, fileID, r.Line, col, val, r.Reason); err != nil {
 			return err
 		}
 	}

@@ -18,24 +18,43 @@ const appenderFlushRows = 200_000
 
 var excelSerial = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
 
-// stageXLSX streams the first sheet of a workbook, row by row through
-// excelize's iterator, into the temp table stage with the DuckDB Appender.
-// Cells are read raw (a long serial stays its digits, not 1.23457E+11), and a
-// date column's Excel date number becomes YYYY-MM-DD text.
-func (in *Ingester) stageXLSX(ctx context.Context, conn *sql.Conn, path string, kind Kind, name string) (Layout, error) {
+// stageXLSX streams the first visible sheet of a workbook, row by row
+// through excelize's iterator, into the temp table stage with the DuckDB
+// Appender. Cells are read raw (a long serial stays its digits, not
+// 1.23457E+11), and a date column's Excel date number becomes YYYY-MM-DD text
+// in the workbook's date system (1900 or 1904). A row with a formula cell that
+// has no cached value is a reject, returned. The workbook's declared sizes are
+// checked against a memory budget before excelize opens it.
+func (in *Ingester) stageXLSX(ctx context.Context, conn *sql.Conn, path string, kind Kind, name string) (Layout, []Reject, error) {
 	var l Layout
-	f, err := excelize.OpenFile(path, excelize.Options{RawCellValue: true})
+	wz, err := openWorkbookZip(path)
 	if err != nil {
-		return l, &FileError{Msg: "not a readable XLSX workbook: " + err.Error()}
+		return l, nil, err
+	}
+	defer wz.Close()
+	f, err := excelize.OpenFile(path, excelizeOptions())
+	if err != nil {
+		return l, nil, &FileError{Msg: "not a readable XLSX workbook: " + err.Error()}
 	}
 	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return l, &FileError{Msg: "the workbook has no sheet"}
-	}
-	rows, err := f.Rows(sheets[0])
+	sheet, err := dataSheet(ctx, f)
 	if err != nil {
-		return l, &FileError{Msg: fmt.Sprintf("sheet %q: %v", sheets[0], err)}
+		return l, nil, err
+	}
+	date1904 := false
+	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
+		date1904 = *props.Date1904
+	}
+	uncached, err := wz.uncachedFormulas(ctx, sheet)
+	if err != nil {
+		if ctx.Err() != nil {
+			return l, nil, ctx.Err()
+		}
+		return l, nil, &FileError{Msg: fmt.Sprintf("sheet %q: %v", sheet, err)}
+	}
+	rows, err := f.Rows(sheet)
+	if err != nil {
+		return l, nil, &FileError{Msg: fmt.Sprintf("sheet %q: %v", sheet, err)}
 	}
 	defer rows.Close()
 	var header []string
@@ -43,7 +62,7 @@ func (in *Ingester) stageXLSX(ctx context.Context, conn *sql.Conn, path string, 
 	for line := int64(1); rows.Next(); line++ {
 		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
-			return l, &FileError{Line: line, Msg: err.Error()}
+			return l, nil, &FileError{Line: line, Msg: err.Error()}
 		}
 		if !blankRow(cells) {
 			header, headerLine = cells, line
@@ -51,10 +70,10 @@ func (in *Ingester) stageXLSX(ctx context.Context, conn *sql.Conn, path string, 
 		}
 	}
 	if header == nil {
-		return l, &FileError{Msg: "the first sheet is empty: no header row"}
+		return l, nil, &FileError{Msg: fmt.Sprintf("sheet %q is empty: no header row", sheet)}
 	}
 	if l, err = ResolveHeader(kind, header); err != nil {
-		return l, headerError(err)
+		return l, nil, headerError(err)
 	}
 	var cols strings.Builder
 	cols.WriteString("line BIGINT")
@@ -62,8 +81,9 @@ func (in *Ingester) stageXLSX(ctx context.Context, conn *sql.Conn, path string, 
 		fmt.Fprintf(&cols, ", %s VARCHAR", c.Name)
 	}
 	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE stage ("+cols.String()+")"); err != nil {
-		return l, err
+		return l, nil, err
 	}
+	var bad []Reject
 	err = conn.Raw(func(dc any) error {
 		app, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", "stage")
 		if err != nil {
@@ -71,6 +91,7 @@ func (in *Ingester) stageXLSX(ctx context.Context, conn *sql.Conn, path string, 
 		}
 		row := make([]driver.Value, len(l.Columns)+1)
 		n := 0
+	rowLoop:
 		for line := headerLine + 1; rows.Next(); line++ {
 			cells, err := rows.Columns(excelize.Options{RawCellValue: true})
 			if err != nil {
@@ -83,10 +104,22 @@ func (in *Ingester) stageXLSX(ctx context.Context, conn *sql.Conn, path string, 
 			row[0] = line
 			for i, c := range l.Columns {
 				row[i+1] = nil
-				if p := l.Pos[i]; p >= 0 && p < len(cells) {
+				p := l.Pos[i]
+				if p < 0 {
+					continue
+				}
+				if len(uncached) > 0 {
+					ref, _ := excelize.CoordinatesToCellName(p+1, int(line))
+					if uncached[ref] {
+						bad = append(bad, Reject{Line: line, Col: p + 1, Column: l.Header[p],
+							Reason: "cell " + ref + " holds a formula with no cached value (the workbook was saved without calculating): open and save it in a spreadsheet, or paste values"})
+						continue rowLoop
+					}
+				}
+				if p < len(cells) {
 					v := cells[p]
 					if c.Date && excelSerial.MatchString(v) {
-						v = excelDate(v)
+						v = excelDate(v, date1904)
 					}
 					row[i+1] = v
 				}
@@ -113,7 +146,60 @@ func (in *Ingester) stageXLSX(ctx context.Context, conn *sql.Conn, path string, 
 		}
 		return app.Close()
 	})
-	return l, err
+	return l, bad, err
+}
+
+// dataSheet is the sheet to read: the first visible one. Hidden and very
+// hidden sheets are skipped; a workbook with data on another visible sheet
+// too is rejected, as which one is meant is ambiguous.
+func dataSheet(ctx context.Context, f *excelize.File) (string, error) {
+	var visible []string
+	for _, s := range f.GetSheetList() {
+		v, err := f.GetSheetVisible(s)
+		if err != nil {
+			return "", &FileError{Msg: fmt.Sprintf("sheet %q: %v", s, err)}
+		}
+		if v {
+			visible = append(visible, s)
+		}
+	}
+	if len(visible) == 0 {
+		return "", &FileError{Msg: "the workbook has no visible sheet"}
+	}
+	for _, s := range visible[1:] {
+		has, err := sheetHasData(ctx, f, s)
+		if err != nil {
+			return "", err
+		}
+		if has {
+			return "", &FileError{Msg: fmt.Sprintf("data on more than one visible sheet (%q and %q): which one is meant is ambiguous; keep one visible sheet of data", visible[0], s)}
+		}
+	}
+	return visible[0], nil
+}
+
+// sheetHasData reports whether a sheet has a non-blank cell.
+func sheetHasData(ctx context.Context, f *excelize.File, sheet string) (bool, error) {
+	rows, err := f.Rows(sheet)
+	if err != nil {
+		return false, &FileError{Msg: fmt.Sprintf("sheet %q: %v", sheet, err)}
+	}
+	defer rows.Close()
+	for n := 0; rows.Next(); n++ {
+		if n%10000 == 0 {
+			if err := ctx.Err(); err != nil {
+				return false, err
+			}
+		}
+		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return false, &FileError{Msg: fmt.Sprintf("sheet %q: %v", sheet, err)}
+		}
+		if !blankRow(cells) {
+			return true, nil
+		}
+	}
+	return false, rows.Error()
 }
 
 func blankRow(cells []string) bool {
@@ -125,14 +211,15 @@ func blankRow(cells []string) bool {
 	return true
 }
 
-// excelDate turns an Excel date number (days since 1899-12-30) into
-// YYYY-MM-DD, or an ISO timestamp when it has a time of day.
-func excelDate(v string) string {
+// excelDate turns an Excel date number (days since 1899-12-30, or since
+// 1904-01-01 in the 1904 date system) into YYYY-MM-DD, or an ISO timestamp
+// when it has a time of day.
+func excelDate(v string, date1904 bool) string {
 	f, err := strconv.ParseFloat(v, 64)
 	if err != nil {
 		return v
 	}
-	t, err := excelize.ExcelDateToTime(f, false)
+	t, err := excelize.ExcelDateToTime(f, date1904)
 	if err != nil {
 		return v
 	}

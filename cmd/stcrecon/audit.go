@@ -61,11 +61,18 @@ func (a *app) printAuditSummary(run *audit.Run, files reports.AuditFiles) {
 	w := a.stdout
 	fmt.Fprintf(w, "audit run %d (%s): %s audited in %.1fs\n", run.ID, run.Scope, plural(run.Claims, "claim", "claims"),
 		run.FinishedAt.Sub(run.StartedAt).Seconds())
-	fmt.Fprintf(w, "  pass %d, review %d, fail %d\n", run.Passed, run.Review, run.Failed)
-	fmt.Fprintf(w, "  STCs claimed %d, at risk %d\n", run.StcsClaimed, run.StcsAtRisk)
-	fmt.Fprintf(w, "  findings %d\n", run.Findings)
-	for _, r := range run.Rules() {
-		fmt.Fprintf(w, "    %-30s %8d\n", r, run.ByRule[r])
+	fmt.Fprintf(w, "  pass %s, review %s, fail %s\n", thousands(run.Passed), thousands(run.Review), thousands(run.Failed))
+	fmt.Fprintf(w, "  STCs claimed %s, at risk %s\n", thousands(run.StcsClaimed), thousands(run.StcsAtRisk))
+	fmt.Fprintf(w, "  findings %s, by check:\n", thousands(run.Findings))
+	// two columns, read down, so the 18 checks take half a screen
+	rules := run.Rules()
+	half := (len(rules) + 1) / 2
+	for i := range half {
+		line := fmt.Sprintf("    %-28s %7s", rules[i], thousands(run.ByRule[rules[i]]))
+		if j := i + half; j < len(rules) {
+			line += fmt.Sprintf("    %-28s %7s", rules[j], thousands(run.ByRule[rules[j]]))
+		}
+		fmt.Fprintln(w, line)
 	}
 	var names []string
 	for _, f := range append([]string{files.Findings, files.Claims, files.Rejects, files.XLSX}, files.Parquet...) {

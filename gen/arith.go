@@ -2,6 +2,7 @@ package gen
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -110,6 +111,16 @@ func (d day) appendISO(b []byte) []byte {
 func (d day) appendDMY(b []byte) []byte {
 	y, m, dd := d.civil()
 	b = append2(b, dd)
+	b = append(b, '/')
+	b = append2(b, m)
+	b = append(b, '/')
+	return append4(b, y)
+}
+
+// appendDMYShort writes D/MM/YYYY, as the CEC's published lists do (3/08/2023).
+func (d day) appendDMYShort(b []byte) []byte {
+	y, m, dd := d.civil()
+	b = strconv.AppendInt(b, int64(dd), 10)
 	b = append(b, '/')
 	b = append2(b, m)
 	b = append(b, '/')

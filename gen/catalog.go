@@ -34,8 +34,12 @@ type family struct {
 	lo, hi uint64 // numbers are drawn from [lo, hi)
 }
 
+// brand is a brand as claims and ledgers write it (the trading name), and as
+// the CEC lists write it (the legal entity): the shipped brand aliases of
+// configs/stcrecon.yaml make the two one brand.
 type brand struct {
 	name   string
+	legal  string
 	fam    uint8 // serial family
 	weight int
 }
@@ -66,6 +70,11 @@ type cecRow struct {
 	other [3]string
 	w     window
 	watts bool
+
+	// As the list writes them (the legal entity, the model with its
+	// certification suffix on later lists), and their brand and model keys.
+	name, modelText string
+	bkey, mkey      string
 }
 
 type supplier struct {
@@ -85,13 +94,13 @@ type auth struct {
 // Panel brands; the family index equals the brand index, and panelNumericFam
 // (pure digits) is for serials a spreadsheet can mangle.
 var panelBrands = []brand{
-	{"Jinko Solar", 0, 22},
-	{"Trina Solar", 1, 20},
-	{"LONGi Solar", 2, 18},
-	{"Canadian Solar", 3, 12},
-	{"REC Solar", 4, 6},
-	{"Hanwha Q CELLS", 5, 8},
-	{"JA Solar", 6, 14},
+	{"Jinko", "Jinko Solar Co Ltd", 0, 22},
+	{"Trina", "Trina Solar Co Ltd", 1, 20},
+	{"LONGi", "LONGi Green Energy Technology Co Ltd", 2, 18},
+	{"Canadian Solar", "CSI Solar Co Ltd", 3, 12},
+	{"REC", "REC Solar Pte Ltd", 4, 6},
+	{"Q CELLS", "Hanwha Q CELLS Australia Pty Ltd", 5, 8},
+	{"JA Solar", "Shanghai JA Solar Technology Co Ltd", 6, 14},
 }
 
 const panelNumericFam = 7
@@ -139,12 +148,12 @@ var (
 )
 
 var invBrands = []brand{
-	{"Fronius", 0, 20},
-	{"SMA", 1, 10},
-	{"Sungrow", 2, 25},
-	{"GoodWe", 3, 15},
-	{"Enphase", 4, 8},
-	{"SolarEdge", 5, 10},
+	{"Fronius", "Fronius Australia Pty Ltd", 0, 20},
+	{"SMA", "SMA Australia Pty Ltd", 1, 10},
+	{"Sungrow", "Sungrow Power Supply Co Ltd", 2, 25},
+	{"GoodWe", "GoodWe Technologies Co Ltd", 3, 15},
+	{"Enphase", "Enphase Energy Inc", 4, 8},
+	{"SolarEdge", "SolarEdge Technologies Ltd", 5, 10},
 }
 
 var invFams = []family{
@@ -232,14 +241,14 @@ func moduleRows() []cecRow {
 		licensee, model, watts string
 		from, to               day
 	}{
-		{cm2024, "Risen Energy", "RSM108-9-410BMDG", "410", mkDay(2021, 8, 2), mkDay(2026, 8, 1)},
-		{cm2025, "Risen Energy", "RSM108-9-430N", "430", mkDay(2023, 5, 9), mkDay(2028, 5, 8)},
-		{cm2025, "Astronergy", "CHSM54N(DG)/F-BH-435", "435", mkDay(2024, 2, 20), mkDay(2029, 2, 19)},
-		{cm2025, "Tongwei", "TWMND-54HD425", "425", mkDay(2024, 6, 3), mkDay(2029, 6, 2)},
-		{cmExport, "Risen Energy", "RSM108-9-430N", "", mkDay(2023, 5, 9), mkDay(2028, 5, 8)},
-		{cmExport, "Astronergy", "CHSM54N(DG)/F-BH-440", "", mkDay(2024, 2, 20), mkDay(2029, 2, 19)},
-		{cmExport, "AIKO", "AIKO-A450-MAH54Mw", "", mkDay(2024, 4, 11), mkDay(2029, 4, 10)},
-		{cmExport, "Seraphim", "SRP-415-BMB-HV", "", mkDay(2022, 9, 30), mkDay(2027, 9, 29)},
+		{cm2024, "Risen Energy Co Ltd", "RSM108-9-410BMDG", "410", mkDay(2021, 8, 2), mkDay(2026, 8, 1)},
+		{cm2025, "Risen Energy Co Ltd", "RSM108-9-430N", "430", mkDay(2023, 5, 9), mkDay(2028, 5, 8)},
+		{cm2025, "Chint New Energy Technology Co Ltd", "CHSM54N(DG)/F-BH-435", "435", mkDay(2024, 2, 20), mkDay(2029, 2, 19)},
+		{cm2025, "Tongwei Co Ltd", "TWMND-54HD425", "425", mkDay(2024, 6, 3), mkDay(2029, 6, 2)},
+		{cmExport, "Risen Energy Co Ltd", "RSM108-9-430N", "", mkDay(2023, 5, 9), mkDay(2028, 5, 8)},
+		{cmExport, "Chint New Energy Technology Co Ltd", "CHSM54N(DG)/F-BH-440", "", mkDay(2024, 2, 20), mkDay(2029, 2, 19)},
+		{cmExport, "Zhejiang Aiko Solar Technology Co Ltd", "AIKO-A450-MAH54Mw", "", mkDay(2024, 4, 11), mkDay(2029, 4, 10)},
+		{cmExport, "Seraphim Solar System Co Ltd", "SRP-415-BMB-HV", "", mkDay(2022, 9, 30), mkDay(2027, 9, 29)},
 	} {
 		rows = append(rows, cecRow{file: o.file, model: -1, other: [3]string{o.licensee, o.model, o.watts}, w: window{o.from, o.to}, watts: o.watts != ""})
 	}
@@ -267,10 +276,10 @@ func inverterRows() []cecRow {
 		mfr, series, model string
 		from, to           day
 	}{
-		{0, "Huawei", "SUN2000", "SUN2000-5KTL-L1", mkDay(2020, 5, 4), mkDay(2026, 5, 3)},
-		{1, "Huawei", "SUN2000", "SUN2000-10KTL-M1", mkDay(2021, 3, 1), mkDay(2027, 2, 28)},
-		{1, "Growatt", "MIN", "MIN 5000TL-X", mkDay(2021, 9, 14), mkDay(2026, 9, 13)},
-		{1, "Solis", "S6", "S6-GR1P5K", mkDay(2023, 1, 23), mkDay(2028, 1, 22)},
+		{0, "Huawei Technologies Co Ltd", "SUN2000", "SUN2000-5KTL-L1", mkDay(2020, 5, 4), mkDay(2026, 5, 3)},
+		{1, "Huawei Technologies Co Ltd", "SUN2000", "SUN2000-10KTL-M1", mkDay(2021, 3, 1), mkDay(2027, 2, 28)},
+		{1, "Shenzhen Growatt New Energy Co Ltd", "MIN", "MIN 5000TL-X", mkDay(2021, 9, 14), mkDay(2026, 9, 13)},
+		{1, "Ginlong Technologies Co Ltd", "S6", "S6-GR1P5K", mkDay(2023, 1, 23), mkDay(2028, 1, 22)},
 	} {
 		rows = append(rows, cecRow{file: o.file, model: -1, other: [3]string{o.mfr, o.series, o.model}, w: window{o.from, o.to}})
 	}
@@ -356,4 +365,66 @@ var claimNotes = []string{
 	"Split array, east/west",
 	"Customer requested \"black frame\" panels",
 	"Three-phase supply",
+}
+
+// Certification designations the later CEC lists append to model numbers, as
+// the real lists do; configs/stcrecon.yaml's model_suffixes drop them.
+const (
+	sufModule   = " (IEC 61215-2021)"
+	sufModule2  = " (IEC1500V) (IEC 61215-2021)" // two in a row, as CSI Solar's rows have
+	sufInverter = " (AS4777-2 2020)"
+)
+
+// moduleText is what a module list writes for row r: the legal entity, and
+// the model with its certification suffix except on the 2024 list (older,
+// bare approvals, as on the real list).
+func moduleText(r cecRow) (licensee, model string) {
+	if r.model < 0 {
+		if r.file != cm2024 {
+			return r.other[0], r.other[1] + sufModule
+		}
+		return r.other[0], r.other[1]
+	}
+	m := panelModels[r.model]
+	licensee, model = panelBrands[m.brand].legal, m.name
+	switch {
+	case r.file == cm2024:
+	case m.brand == 3:
+		model += sufModule2
+	default:
+		model += sufModule
+	}
+	return licensee, model
+}
+
+// inverterText is what an inverter list writes for row r: the legal entity,
+// and the model, suffixed on the 2025 list.
+func inverterText(r cecRow) (manufacturer, series, model string) {
+	if r.model < 0 {
+		if r.file == 1 {
+			return r.other[0], r.other[1], r.other[2] + sufInverter
+		}
+		return r.other[0], r.other[1], r.other[2]
+	}
+	m := invModels[r.model]
+	model = m.name
+	if r.file == 1 {
+		model += sufInverter
+	}
+	return invBrands[m.brand].legal, m.series, model
+}
+
+// authBrandText is the brand suppliers.csv writes for authorisation i: the
+// legal entity on every third row, else the trading brand.
+func authBrandText(i int, a auth) string {
+	var b brand
+	if a.panel {
+		b = panelBrands[a.brand]
+	} else {
+		b = invBrands[a.brand]
+	}
+	if i%3 == 1 {
+		return b.legal
+	}
+	return b.name
 }

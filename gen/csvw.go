@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"stcrecon/pipeline/names"
 )
 
 // csvw writes one RFC 4180 file and counts physical lines, so a row's line
@@ -170,8 +172,8 @@ func oddSerial(b []byte, canon []byte) []byte {
 }
 
 // normName and normSerial are the contract's normalisations (for tests and
-// for checking the presentation functions).
-func normName(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
+// for checking the presentation functions); a name's is its name key.
+func normName(s string) string { return names.Key(s) }
 
 func normSerial(s string) string {
 	return strings.ToUpper(strings.Map(func(r rune) rune {

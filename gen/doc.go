@@ -8,11 +8,11 @@
 // Generate(ctx, Options{Out, Claims, Seed, ...}) writes into Out, file names
 // sorting in load order (byte order):
 //
-//	cec_inverters_2024.csv          CEC inverter list, real layout, dd/mm/yyyy
-//	cec_inverters_2025.csv          CEC inverter list, real layout, ISO dates, CRLF
-//	cec_modules_2024.csv            module list with wattage (Licensee, Pmax (W), Approval Date, ...)
-//	cec_modules_2025.csv            module list in contract names (rated_power_w)
-//	cec_modules_cec_export.csv      the CEC's own export: no wattage, dd/mm/yyyy, BOM, CRLF
+//	cec_inverters_2024.csv          CEC inverter list, real layout, d/mm/yyyy, bare models
+//	cec_inverters_2025.csv          CEC inverter list, real layout, ISO dates, CRLF, "(AS4777-2 2020)"
+//	cec_modules_2024.csv            module list with wattage (Licensee, Pmax (W), Approval Date, ...), bare models
+//	cec_modules_2025.csv            module list in contract names (rated_power_w), "(IEC 61215-2021)"
+//	cec_modules_cec_export.csv      the CEC's own export: no wattage, d/mm/yyyy, BOM, CRLF, suffixed
 //	claims_YYYY_MM.csv              one batch per submission month, 2024-01 .. 2025-12
 //	claims_2025_01_amend.csv        amendments: re-sent claim_ids (after claims_2025_01.csv)
 //	claims_2025_03.xlsx             with Options.XLSX, this batch is a workbook instead
@@ -27,6 +27,14 @@
 //	suppliers.csv                   authorisations (one lapsed, one starting mid-2024)
 //	truth/expected_findings.csv     claim_id,component,serial_number,rule,severity,detail
 //	truth/expected_rejects.csv      file,line,column,reason
+//
+// Names are written as in the field: the CEC lists name the legal entity
+// (Jinko Solar Co Ltd, Fronius Australia Pty Ltd, CSI Solar Co Ltd) and, from
+// the 2025 lists on, certification suffixes (`Primo 5.0-1 (AS4777-2 2020)`,
+// `CS6R-400MS (IEC1500V) (IEC 61215-2021)`); claims and ledgers write trading
+// brands and bare models (Jinko, Fronius, Canadian Solar); suppliers.csv mixes
+// both. The truth compares names by key with pipeline/names under the given
+// configuration's brand aliases and model suffixes, as the audit does.
 //
 // The truth files are in a subfolder, which ingesting the folder lists as
 // ignored and does not read.

@@ -65,19 +65,18 @@ func (w *world) writeCEC(out *output) error {
 			if r.file != fi {
 				continue
 			}
-			lic, model, watts := r.other[0], r.other[1], r.other[2]
+			watts := r.other[2]
 			if r.model >= 0 {
-				m := panelModels[r.model]
-				lic, model, watts = panelBrands[m.brand].name, m.name, strconv.Itoa(m.watts)
+				watts = strconv.Itoa(panelModels[r.model].watts)
 			}
-			c.str(lic)
-			c.str(model)
+			c.str(r.name)
+			c.str(r.modelText)
 			if fi != cmExport {
 				c.str(watts)
 			}
 			if fi == cmExport {
-				c.plain(r.w.from.appendDMY(b[:0]))
-				c.plain(r.w.to.appendDMY(b[:0]))
+				c.plain(r.w.from.appendDMYShort(b[:0]))
+				c.plain(r.w.to.appendDMYShort(b[:0]))
 				if r.model%3 == 0 {
 					c.str("Yes")
 				} else {
@@ -104,21 +103,18 @@ func (w *world) writeCEC(out *output) error {
 			if r.file != fi {
 				continue
 			}
+			_, series, _ := inverterText(r)
+			c.str(r.name)
+			c.str(series)
+			c.str(r.modelText)
 			if r.model >= 0 {
-				m := invModels[r.model]
-				c.str(invBrands[m.brand].name)
-				c.str(m.series)
-				c.str(m.name)
-				c.plain(appendKW(b[:0], int64(m.acW), true))
+				c.plain(appendKW(b[:0], int64(invModels[r.model].acW), true))
 			} else {
-				c.str(r.other[0])
-				c.str(r.other[1])
-				c.str(r.other[2])
 				c.empty()
 			}
 			if fi == 0 {
-				c.plain(r.w.from.appendDMY(b[:0]))
-				c.plain(r.w.to.appendDMY(b[:0]))
+				c.plain(r.w.from.appendDMYShort(b[:0]))
+				c.plain(r.w.to.appendDMYShort(b[:0]))
 			} else {
 				c.plain(r.w.from.appendISO(b[:0]))
 				c.plain(r.w.to.appendISO(b[:0]))
@@ -165,11 +161,7 @@ func (w *world) writeSuppliers(out *output) error {
 		} else {
 			c.str("inverter")
 		}
-		if a.panel {
-			c.str(panelBrands[a.brand].name)
-		} else {
-			c.str(invBrands[a.brand].name)
-		}
+		c.str(authBrandText(i, a))
 		if a.supplier == 3 {
 			c.plain(a.w.from.appendDMY(b[:0]))
 		} else {

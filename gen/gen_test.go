@@ -20,6 +20,7 @@ import (
 
 	"stcrecon/configs"
 	"stcrecon/pipeline/ingest"
+	"stcrecon/pipeline/names"
 )
 
 func generate(t testing.TB, dir string, o Options) Summary {
@@ -432,5 +433,80 @@ func TestAllotRates(t *testing.T) {
 	}
 	if got[kClean] < 7500 {
 		t.Errorf("only %d clean claims of 10000", got[kClean])
+	}
+}
+
+// The CEC lists look like the real ones (legal entities, certification
+// suffixes, D/MM/YYYY dates), while claims and ledgers write trading brands
+// and bare models; the shipped brand aliases and model suffixes make them
+// match (the truth and the audit compare them by key alike).
+func TestNamesAsTheRealListsWriteThem(t *testing.T) {
+	dir := t.TempDir()
+	generate(t, dir, Options{Claims: 300, Seed: 7})
+	read := func(name string) [][]string {
+		f, err := os.Open(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		r := csv.NewReader(bufio.NewReader(f))
+		r.FieldsPerRecord = -1
+		recs, err := r.ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return recs[1:]
+	}
+	cfg, err := configs.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	listBrands, listBases := map[string]bool{}, map[string]bool{}
+	suffixed, short := 0, 0
+	dmy := regexp.MustCompile(`^[1-9][0-9]?/[01][0-9]/20[0-9]{2}$`)
+	for _, rec := range read("cec_modules_cec_export.csv") {
+		if !strings.HasSuffix(rec[0], " Ltd") && !strings.HasSuffix(rec[0], " Inc") {
+			t.Errorf("licensee %q is no legal entity", rec[0])
+		}
+		key, _ := cfg.Names.Brand(rec[0])
+		listBrands[key], listBases[names.Base(rec[0])] = true, true
+		if _, suf := cfg.Names.Model(rec[1]); suf != "" {
+			suffixed++
+		}
+		if !dmy.MatchString(rec[2]) || !dmy.MatchString(rec[3]) {
+			t.Errorf("dates %q %q are not D/MM/YYYY", rec[2], rec[3])
+		}
+		if rec[2][1] == '/' {
+			short++
+		}
+	}
+	if suffixed == 0 || short == 0 {
+		t.Errorf("%d suffixed models, %d one-digit days on the CEC export", suffixed, short)
+	}
+	for _, rec := range read("cec_inverters_2025.csv") {
+		if !strings.HasSuffix(rec[2], " (AS4777-2 2020)") {
+			t.Errorf("inverter model %q has no AS4777 suffix", rec[2])
+		}
+	}
+	f, err := os.Open(filepath.Join(dir, "claims_2025_01.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := csv.NewReader(f)
+	head, _ := r.Read()
+	col := slices.Index(head, "panel_brand")
+	modelCol := slices.Index(head, "panel_model")
+	recs, _ := r.ReadAll()
+	f.Close()
+	if col < 0 || modelCol < 0 || len(recs) == 0 {
+		t.Fatalf("claims header %v", head)
+	}
+	for _, rec := range recs {
+		if key, _ := cfg.Names.Brand(rec[col]); !listBrands[key] || listBases[names.Base(rec[col])] {
+			t.Errorf("claim brand %q (key %q) should reach a list's legal entity only through an alias", rec[col], key)
+		}
+		if _, suf := cfg.Names.Model(rec[modelCol]); suf != "" {
+			t.Errorf("claim model %q carries a certification suffix", rec[modelCol])
+		}
 	}
 }

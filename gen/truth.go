@@ -208,7 +208,7 @@ func (a *auditor) claim(c *claim) {
 		if e.status != 0 {
 			a.add(c, "panel", text(s), rPanelInvalid, "ledger status invalid: "+invalidReasons[e.status-1])
 		}
-		if em.brand != pm.brand || e.model != c.pModel {
+		if w.pKeys[e.model] != w.pKeys[c.pModel] {
 			a.add(c, "panel", text(s), rPanelMismatch, "ledger has "+panelBrands[em.brand].name+" "+em.name)
 		}
 		if !w.authorised(int(e.supplier), true, em.brand, e.t.day()) {
@@ -220,7 +220,7 @@ func (a *auditor) claim(c *claim) {
 		a.add(c, "panel", "", rPanelCount, "panel_count "+strconv.Itoa(int(c.panelCount))+", "+
 			strconv.Itoa(len(uniq))+" distinct serials listed")
 	}
-	if !approved(w.modRows, int(c.pModel), c.installed) {
+	if !w.panelApproved(int(c.pModel), c.installed) {
 		a.add(c, "panel", "", rPanelNotApproved, pm.name+" not CEC approved on "+c.installed.String())
 	}
 
@@ -239,11 +239,11 @@ func (a *auditor) claim(c *claim) {
 		if e.status != 0 {
 			a.add(c, "inverter", text(s), rInvInvalid, "ledger status invalid: "+invalidReasons[e.status-1])
 		}
-		if em.brand != im.brand || e.model != c.iModel {
+		if w.iKeys[e.model] != w.iKeys[c.iModel] {
 			a.add(c, "inverter", text(s), rInvMismatch, "ledger has "+invBrands[em.brand].name+" "+em.name)
 		}
 	}
-	if !approved(w.invRows, int(c.iModel), c.installed) {
+	if !w.invApproved(int(c.iModel), c.installed) {
 		a.add(c, "inverter", "", rInvNotApproved, im.name+" not CEC approved on "+c.installed.String())
 	}
 
@@ -315,16 +315,23 @@ func (a *auditor) match(panel bool, s int32, brand int) (entry, bool) {
 			es = append(es, entry{model: e.model, supplier: -1, t: e.t, file: e.file, line: e.line, status: e.status})
 		}
 	}
-	brandOf := func(m int16) int {
+	// brands compare by key, as the audit compares them
+	brandOf := func(m int16) string {
 		if panel {
-			return panelModels[m].brand
+			return w.pBrand[panelModels[m].brand]
 		}
-		return invModels[m].brand
+		return w.iBrand[invModels[m].brand]
+	}
+	var claimed string
+	if panel {
+		claimed = w.pBrand[brand]
+	} else {
+		claimed = w.iBrand[brand]
 	}
 	var best entry
 	found := false
 	for _, e := range es {
-		if brandOf(e.model) == brand && (!found || e.after(best)) {
+		if brandOf(e.model) == claimed && (!found || e.after(best)) {
 			best, found = e, true
 		}
 	}

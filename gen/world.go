@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 
 	"stcrecon/configs"
+	"stcrecon/pipeline/names"
 )
 
 // The world model: every serial number, ledger upload and claim, held as
@@ -172,6 +174,16 @@ type world struct {
 	modRows   []cecRow
 	invRows   []cecRow
 
+	// Names compare by key (pipeline/names under the configuration's brand
+	// aliases and model suffixes), as the audit compares them: the keys of
+	// each model as claims and ledgers write it (trading brand, bare model),
+	// of each brand, and of each authorisation's brand as suppliers.csv
+	// writes it.
+	keys           *names.Keyer
+	pKeys, iKeys   []productKey
+	pBrand, iBrand []string
+	authKey        []string
+
 	panels, invs   *serialTab
 	pGroups        []group
 	iGroups        []group
@@ -230,7 +242,44 @@ func newWorld(o Options) (*world, error) {
 	for i := range w.suppliers {
 		w.suppliers[i].abn = w.abn()
 	}
+	w.keyNames()
 	return w, nil
+}
+
+// productKey is a (brand, model) pair by key.
+type productKey struct{ brand, model string }
+
+// keyNames writes down the text of every CEC row and the keys of every name
+// the truth compares.
+func (w *world) keyNames() {
+	w.keys = w.cfg.Names
+	brandKey := func(s string) string { k, _ := w.keys.Brand(s); return k }
+	modelKey := func(s string) string { k, _ := w.keys.Model(s); return k }
+	for i := range w.modRows {
+		r := &w.modRows[i]
+		r.name, r.modelText = moduleText(*r)
+		r.bkey, r.mkey = brandKey(r.name), modelKey(r.modelText)
+	}
+	for i := range w.invRows {
+		r := &w.invRows[i]
+		r.name, _, r.modelText = inverterText(*r)
+		r.bkey, r.mkey = brandKey(r.name), modelKey(r.modelText)
+	}
+	for _, b := range panelBrands {
+		w.pBrand = append(w.pBrand, brandKey(b.name))
+	}
+	for _, b := range invBrands {
+		w.iBrand = append(w.iBrand, brandKey(b.name))
+	}
+	for _, m := range panelModels {
+		w.pKeys = append(w.pKeys, productKey{w.pBrand[m.brand], modelKey(m.name)})
+	}
+	for _, m := range invModels {
+		w.iKeys = append(w.iKeys, productKey{w.iBrand[m.brand], modelKey(m.name)})
+	}
+	for i, a := range w.auths {
+		w.authKey = append(w.authKey, brandKey(authBrandText(i, a)))
+	}
 }
 
 // abn makes a valid Australian Business Number: subtract 1 from the first
@@ -291,21 +340,32 @@ func (w *world) businessTime(d day) ts {
 	return ts(int64(d)*secondsPerDay + 8*3600 + int64(w.rng.IntN(10*3600)))
 }
 
-// approved reports whether some CEC row for model covers d.
-func approved(rows []cecRow, model int, d day) bool {
+// approved reports whether some CEC row for the product covers d: a row whose
+// brand and model keys are the product's as claims write it.
+func approved(rows []cecRow, p productKey, d day) bool {
 	for _, r := range rows {
-		if r.model == model && r.w.covers(d) {
+		if r.bkey == p.brand && r.mkey == p.model && r.w.covers(d) {
 			return true
 		}
 	}
 	return false
 }
 
-// ratedWatts is the model's wattage if some CEC row gives it, else 0.
+// panelApproved and invApproved: is the model approved on d.
+func (w *world) panelApproved(model int, d day) bool { return approved(w.modRows, w.pKeys[model], d) }
+func (w *world) invApproved(model int, d day) bool   { return approved(w.invRows, w.iKeys[model], d) }
+
+// ratedWatts is the model's wattage if some CEC row for it (by key) gives
+// one, else 0. (Rows for one product carry one wattage.)
 func (w *world) ratedWatts(model int) int {
+	p := w.pKeys[model]
 	for _, r := range w.modRows {
-		if r.model == model && r.watts {
-			return panelModels[model].watts
+		if r.bkey == p.brand && r.mkey == p.model && r.watts {
+			if r.model >= 0 {
+				return panelModels[r.model].watts
+			}
+			n, _ := strconv.Atoi(r.other[2])
+			return n
 		}
 	}
 	return 0
@@ -315,8 +375,14 @@ func (w *world) authorised(sup int, panel bool, brand int, d day) bool {
 	if !w.suppliers[sup].listed {
 		return false
 	}
-	for _, a := range w.auths {
-		if a.supplier == sup && a.panel == panel && a.brand == brand && a.w.covers(d) {
+	var key string
+	if panel {
+		key = w.pBrand[brand]
+	} else {
+		key = w.iBrand[brand]
+	}
+	for i, a := range w.auths {
+		if a.supplier == sup && a.panel == panel && w.authKey[i] == key && a.w.covers(d) {
 			return true
 		}
 	}
@@ -362,7 +428,7 @@ func (w *world) pickPanelModel(d day, needRated bool) int {
 		if m.weight == 0 || (needRated && !m.rated) {
 			return false
 		}
-		return approved(w.modRows, i, d)
+		return w.panelApproved(i, d)
 	}
 	for i := range panelModels {
 		if ok(i) {
@@ -506,7 +572,7 @@ func (w *world) build(sp spec) claim {
 	c.installed = w.between(sp.instFrom, sp.instTo)
 	if sp.pModel >= 0 && !sp.unapprovedOK {
 		// a forced model (a donor's) must be approved on the day
-		for try := 0; !approved(w.modRows, sp.pModel, c.installed) && try < 200; try++ {
+		for try := 0; !w.panelApproved(sp.pModel, c.installed) && try < 200; try++ {
 			c.installed = w.between(sp.instFrom, sp.instTo)
 		}
 	}

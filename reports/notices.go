@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -58,7 +59,7 @@ type noticeCount struct {
 }
 
 type evidenceRow struct {
-	Item, ClaimID, Serial, Brand, Model, InstalledOn, UploadedAt, Detail string
+	Item, Title, ClaimID, Serial, Brand, Model, InstalledOn, UploadedAt, Detail string
 }
 
 // WriteNotices writes one notice per supplier with something to answer for
@@ -68,7 +69,7 @@ type evidenceRow struct {
 // into a fresh folder beside dir and renamed into place, so dir never mixes
 // the notices of two runs; dir must not exist or be empty.
 func WriteNotices(ctx context.Context, db *sql.DB, cfg configs.Notices, now time.Time, dir string) (*NoticeFiles, error) {
-	tmpl, err := template.New("notice").Option("missingkey=error").Parse(cfg.TemplateText)
+	tmpl, err := template.New("notice").Option("missingkey=error").Funcs(template.FuncMap{"num": num}).Parse(cfg.TemplateText)
 	if err != nil {
 		return nil, fmt.Errorf("notices: template %s: %w", cfg.TemplateName, err)
 	}
@@ -192,7 +193,7 @@ func writeNotice(ctx context.Context, conn *sql.Conn, tmpl *template.Template, n
 			n.ClaimIDs = append(n.ClaimIDs, id)
 		}
 		if len(n.Evidence) < lettersShow {
-			n.Evidence = append(n.Evidence, evidenceRow{Item: item, ClaimID: id, Serial: text(row[2]), Brand: text(row[3]),
+			n.Evidence = append(n.Evidence, evidenceRow{Item: item, Title: itemTitle(item), ClaimID: id, Serial: text(row[2]), Brand: text(row[3]),
 				Model: text(row[4]), InstalledOn: text(row[5]), UploadedAt: dayOf(row[6]), Detail: text(row[7])})
 		} else {
 			n.More++
@@ -212,6 +213,38 @@ func writeNotice(ctx context.Context, conn *sql.Conn, tmpl *template.Template, n
 		}
 		return f.Chmod(0o644)
 	})
+}
+
+func itemTitle(item string) string {
+	for _, it := range noticeItems {
+		if it.item == item {
+			return it.title
+		}
+	}
+	return item
+}
+
+// num writes a whole number with thousands separators: 4,501.
+func num(v any) string {
+	var n int64
+	switch x := v.(type) {
+	case int64:
+		n = x
+	case int:
+		n = int64(x)
+	default:
+		return fmt.Sprint(v)
+	}
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
 }
 
 // dayOf shows a timestamp as its date in a letter.

@@ -57,7 +57,7 @@ func auditScope(ctx context.Context, db *sql.DB, run *audit.Run) (*sql.Conn, err
 	for _, step := range []struct {
 		file string
 		args []any
-	}{{"scope_run.sql", []any{run.ID}}, {"matches.sql", nil}} {
+	}{{"scope_run.sql", []any{run.ID}}, {"matches.sql", nil}, {"brand_names.sql", nil}} {
 		if err := execReportFile(ctx, conn, step.file, step.args...); err != nil {
 			conn.Close()
 			return nil, err

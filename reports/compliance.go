@@ -59,7 +59,7 @@ func WriteCompliance(ctx context.Context, db *sql.DB, from, to, now time.Time, d
 	if err := execReportFile(ctx, conn, "scope_period.sql", f0, t0); err != nil {
 		return nil, fmt.Errorf("compliance report: %w", err)
 	}
-	for _, file := range []string{"matches.sql", "compliance_claims.sql"} {
+	for _, file := range []string{"matches.sql", "brand_names.sql", "compliance_claims.sql"} {
 		if err := execReportFile(ctx, conn, file); err != nil {
 			return nil, fmt.Errorf("compliance report: %w", err)
 		}

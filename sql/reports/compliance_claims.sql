@@ -18,9 +18,3 @@ SELECT r.claim_id, r.status, r.stcs_claimed, r.stcs_computed, r.stcs_at_risk,
 FROM report_scope r
 JOIN claims c USING (claim_id, file_id)
 LEFT JOIN report_claim_supplier s USING (claim_id);
-
--- A brand is shown as the first way the period's claims write it.
-CREATE OR REPLACE TEMP TABLE report_brand_names AS
-SELECT c.panel_brand_norm, min(c.panel_brand) AS panel_brand
-FROM report_scope r JOIN claims c USING (claim_id, file_id)
-GROUP BY ALL;

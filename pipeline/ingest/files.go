@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -116,6 +118,54 @@ func (in *input) safePath(orig, ext string) (string, error) {
 		return "", fmt.Errorf("link to the file: %w", err)
 	}
 	return link, nil
+}
+
+// copyWithout writes a copy of the file without a BOM and without the byte
+// ranges cut (offsets after any BOM, in order), in the private temp dir, and
+// returns its path.
+func (in *input) copyWithout(ctx context.Context, ext string, cuts []byteRange) (string, error) {
+	if in.dir == "" {
+		dir, err := os.MkdirTemp("", "stcrecon-ingest-")
+		if err != nil {
+			return "", err
+		}
+		in.dir = dir
+	}
+	r, err := in.reader(ctx)
+	if err != nil {
+		return "", err
+	}
+	br := bufio.NewReaderSize(r, 1<<20)
+	if head, err := br.Peek(3); err == nil && bytes.Equal(head, bom) {
+		br.Discard(3)
+	}
+	p := filepath.Join(in.dir, "copy"+ext)
+	out, err := os.Create(p)
+	if err != nil {
+		return "", err
+	}
+	w := bufio.NewWriterSize(out, 1<<20)
+	var at int64
+	for _, c := range cuts {
+		if _, err := io.CopyN(w, br, c.from-at); err != nil {
+			out.Close()
+			return "", err
+		}
+		if _, err := br.Discard(int(c.to - c.from)); err != nil {
+			out.Close()
+			return "", err
+		}
+		at = c.to
+	}
+	if _, err := io.Copy(w, br); err != nil {
+		out.Close()
+		return "", err
+	}
+	if err := w.Flush(); err != nil {
+		out.Close()
+		return "", err
+	}
+	return p, out.Close()
 }
 
 // Close closes the file and removes the safe link.

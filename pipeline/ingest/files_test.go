@@ -150,3 +150,29 @@ func (c *cancelAfterRead) Read(p []byte) (int, error) {
 	defer c.cancel()
 	return c.r.Read(p)
 }
+
+// A row with a cell of megabytes is a reject of its own; the file's good rows
+// load, with their lines right, before and after it.
+func TestIngestLongCellRejectsOnlyItsRow(t *testing.T) {
+	long := strings.Repeat("x", 3<<20)
+	p := storetest.WriteFile(t, t.TempDir(), "panel_ledger_long.csv", "\xEF\xBB\xBFsupplier_name,licensee,model_number,serial_number,reason\r\n"+
+		"Acme,Jinko,JKM400,S1,\r\n"+ // 2
+		"Acme,Jinko,JKM400,S2,\""+long+"\"\r\n"+ // 3
+		"Acme,Jinko,JKM400,S3,\"two\r\nlines\"\r\n"+ // 4-5
+		"Acme,Jinko,JKM400,S4,"+long+"\r\n"+ // 6
+		"Acme,Jinko,,S5,\r\n") // 7: a bad row after, at its own line
+	st := storetest.MustOpen(t)
+	r := only(t, ingest(t, st, p))
+	if r.Status != Loaded || r.Rows != 2 || r.Rejected != 3 {
+		t.Fatalf("%s: %d loaded, %d rejected: %v", r.Status, r.Rows, r.Rejected, r.Err)
+	}
+	var got []string
+	for _, rj := range r.Rejects {
+		got = append(got, rj.String())
+	}
+	storetest.AssertRows(t, got,
+		"panel_ledger_long.csv:3: row is 3.0 MiB long, more than 1.0 MiB: a cell this long is not data (not loaded)",
+		"panel_ledger_long.csv:6: row is 3.0 MiB long, more than 1.0 MiB: a cell this long is not data (not loaded)",
+		"panel_ledger_long.csv:7:3: model_number: required value is empty")
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT line, serial_number FROM panel_ledger ORDER BY line"), "2|S1", "4|S3")
+}

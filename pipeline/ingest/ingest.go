@@ -257,7 +257,12 @@ func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string)
 		if scan.records >= int64(in.ProgressEvery) && in.ProgressEvery > 0 {
 			in.log().Info("ingest: reading", "file", name, "rows", scan.records)
 		}
-		link, err := file.safePath(path, ".csv")
+		var link string
+		if len(scan.cuts) > 0 {
+			link, err = file.copyWithout(ctx, ".csv", scan.cuts)
+		} else {
+			link, err = file.safePath(path, ".csv")
+		}
 		if err != nil {
 			return res, err
 		}

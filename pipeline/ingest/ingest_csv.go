@@ -27,7 +27,18 @@ type csvScan struct {
 	// shifts maps the k-th record DuckDB reads (0-based) to its line:
 	// line = k + 2 + delta of the last shift with from <= k.
 	shifts []lineShift
+	// cuts are the byte ranges (after any BOM) of rows longer than
+	// maxRowBytes: they are rejects, and DuckDB reads a copy without them.
+	cuts []byteRange
 }
+
+type byteRange struct{ from, to int64 }
+
+// maxRowBytes bounds one CSV row (a record, with the line breaks inside its
+// quoted cells). A longer row (a cell of megabytes) is a reject, so it never
+// costs the file's good rows: DuckDB 1.1 rejects a line over its
+// max_line_size (2 MB) and fails inside on lines of about 16 MB.
+const maxRowBytes = 1 << 20
 
 type lineShift struct{ from, delta int64 }
 
@@ -125,6 +136,8 @@ type recordParser struct {
 	state      parseState
 	line       int64 // current physical line, 1-based
 	recLine    int64 // line the current record started on
+	off        int64 // bytes fed so far
+	recStart   int64 // offset the current record started at
 	fields     int
 	empty      bool // the current record has no bytes yet (a blank line so far)
 	badQuote   bool
@@ -146,14 +159,16 @@ func (p *recordParser) feed(chunk []byte, s *csvScan) {
 					p.empty, p.fields = false, bytes.Count(line, []byte{','})
 				}
 				i += nl + 1
+				p.off += int64(nl + 1)
 				p.line++
 				p.endRecord(s)
-				p.recLine, p.empty, p.fields = p.line, true, 0
+				p.recLine, p.empty, p.fields, p.recStart = p.line, true, 0, p.off
 				continue
 			}
 		}
 		c := chunk[i]
 		i++
+		p.off++
 		if !p.haveHeader {
 			p.headerBuf = append(p.headerBuf, c)
 		}
@@ -179,7 +194,7 @@ func (p *recordParser) feed(chunk []byte, s *csvScan) {
 		case '\n':
 			p.line++
 			p.endRecord(s)
-			p.recLine, p.empty, p.fields, p.state = p.line, true, 0, fieldStart
+			p.recLine, p.empty, p.fields, p.state, p.recStart = p.line, true, 0, fieldStart, p.off
 		case '\r':
 			// part of a CRLF line end; DuckDB ignores it too
 		case ',':
@@ -223,6 +238,9 @@ func (p *recordParser) endRecord(s *csvScan) {
 	}
 	s.records++
 	switch {
+	case p.off-p.recStart > maxRowBytes:
+		s.cuts = append(s.cuts, byteRange{p.recStart, p.off})
+		s.bad = append(s.bad, Reject{Line: p.recLine, Reason: fmt.Sprintf("row is %s long, more than %s: a cell this long is not data (not loaded)", sizeText(p.off-p.recStart), sizeText(maxRowBytes))})
 	case p.badQuote:
 		s.bad = append(s.bad, Reject{Line: p.recLine, Reason: "bad quoting: a quote inside an unquoted cell, or text after a closing quote"})
 	case fields != len(s.header):
@@ -297,4 +315,12 @@ func stageCSV(ctx context.Context, conn *sql.Conn, path string, scan *csvScan, l
 		}
 	}
 	return nil
+}
+
+// sizeText writes a byte count for people: 3.0 MiB, 1.0 MiB, 512 KiB.
+func sizeText(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%d KiB", (n+1023)>>10)
 }

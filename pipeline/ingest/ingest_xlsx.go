@@ -118,6 +118,12 @@ func (in *Ingester) stageXLSX(ctx context.Context, conn *sql.Conn, path string, 
 				}
 				if p < len(cells) {
 					v := cells[p]
+					if len(v) > maxRowBytes {
+						ref, _ := excelize.CoordinatesToCellName(p+1, int(line))
+						bad = append(bad, Reject{Line: line, Col: p + 1, Column: l.Header[p],
+							Reason: fmt.Sprintf("cell %s is %s long, more than %s: a cell this long is not data (not loaded)", ref, sizeText(int64(len(v))), sizeText(maxRowBytes))})
+						continue rowLoop
+					}
 					if c.Date && excelSerial.MatchString(v) {
 						v = excelDate(v, date1904)
 					}

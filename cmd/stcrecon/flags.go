@@ -18,7 +18,7 @@ type configFlag struct{ path string }
 func addConfigFlag(cmd *cobra.Command) *configFlag {
 	f := &configFlag{}
 	cmd.Flags().StringVar(&f.path, "config", configs.DefaultPath,
-		"read the configuration from `FILE` (the shipped one when the default is missing)")
+		"read the configuration from `FILE`; without it, the shipped one if the default is missing")
 	return f
 }
 

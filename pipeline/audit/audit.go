@@ -87,7 +87,7 @@ func (a *Auditor) Run(ctx context.Context, all bool) (*Run, error) {
 	if err := store.ExecFile(ctx, tx, "audit/scope.sql", all); err != nil {
 		return nil, err
 	}
-	for _, f := range []string{"audit/stc.sql", "audit/claims.sql", "audit/keys.sql", "audit/matches.sql", "audit/duplicates.sql"} {
+	for _, f := range []string{"audit/stc.sql", "audit/claims.sql", "audit/keys.sql", "audit/matches.sql", "audit/duplicates.sql", "audit/triage.sql"} {
 		t0 := time.Now()
 		if err := store.ExecFile(ctx, tx, f); err != nil {
 			return nil, err

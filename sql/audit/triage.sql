@@ -16,19 +16,15 @@
 -- in byte order is named; several ranges: the narrowest, then by supplier.
 --
 -- Speed: the missing serials are few, the ledger is millions of rows, so no
--- missing serial is compared with every ledger serial. Each ledger row is
--- looked up by four keys (hash joins), each a necessary condition for one
--- zone of positions where the single edit can be, with n the length of the
--- missing serial and i the position of the edit (0-based):
---   probe 1: same length (±1) and equal but for the last 4 characters: i ≥ n−3
---            (also finds the neighbours of a range: both lie in the buckets of
---            number − 999 and number + 999),
---   probe 2: equal but for the last 6 characters, and the last 2 equal: n−5 ≤ i ≤ n−4,
---   probe 3: equal but for the last 8 characters, and the last 4 equal: n−7 ≤ i ≤ n−6,
---   probe 4: the last 6 characters equal: i ≤ n−8.
--- (An edit at i leaves a common prefix of at least i characters and a common
--- suffix of at least n−i−2.) damerau_levenshtein then confirms exactly one
--- edit. A probe's bucket holds at most 10,000 consecutive numbers.
+-- missing serial is compared with every ledger serial. A ledger serial S one
+-- edit from a missing serial m ends in the same 8 characters as m, or as one
+-- edit of m's last 10 characters (an edit further left leaves the last 8
+-- alone): a few hundred short keys per m. A range's ends lie within 999 of
+-- m's number, so in one of three buckets of 1,000 numbers. One pass over each
+-- ledger keeps the rows whose last 8 characters are a key or whose all-but-
+-- last-3 are a bucket; hamming and damerau_levenshtein then confirm one edit.
+-- Both stay small for dense ledgers too: a key matches about one serial of a
+-- brand, a bucket at most 1,000.
 
 -- name: TriageMissing
 -- The serials to triage, once per (component, brand key, serial), with their
@@ -43,53 +39,62 @@ WITH m AS (
 ), parts AS (
     SELECT *, length(serial_norm) AS n, regexp_extract(serial_norm, '[0-9]+$') AS digits FROM m
 )
-SELECT component, brand_key, serial_norm, n, digits,
+SELECT row_number() OVER () AS mid, component, brand_key, serial_norm, n, digits,
     left(serial_norm, n - length(digits)) AS prefix,
     try_cast(digits AS HUGEINT) AS number
 FROM parts;
 
 -- name: TriageKeys
--- The lookup keys of each missing serial (see above): for probes 1 to 3 one
--- key per possible length of S (n − 1, n, n + 1); for ranges the two buckets
--- of probe 1 that hold number − 999 and number + 999.
+-- The lookup keys of each missing serial m. Typos: every ledger serial one
+-- edit from m ends in one of these 8 characters: m's own last 8, or the last 8
+-- of one edit of m's last 10 characters (an edit further left leaves the last
+-- 8 alone). All strings here are short, so this is cheap.
 CREATE OR REPLACE TEMP TABLE triage_keys AS
-SELECT DISTINCT * FROM (
-    SELECT m.component, m.brand_key, m.serial_norm, p.probe,
-        left(m.serial_norm, greatest(m.n + d.d - p.cut, 0)) AS head,
-        right(m.serial_norm, p.keep) AS tail
-    FROM triage_missing m,
-        (VALUES (1, 4, 0), (2, 6, 2), (3, 8, 4)) p(probe, cut, keep),
-        (VALUES (-1), (0), (1)) d(d)
-    UNION ALL
-    SELECT component, brand_key, serial_norm, 1,
-        left(prefix || lpad((number + d.d)::VARCHAR, length(digits)::INTEGER, '0'), greatest(n - 4, 0)), ''
-    FROM triage_missing, (VALUES (-999), (999)) d(d)
-    WHERE number IS NOT NULL AND number + d.d >= 0 AND length((number + d.d)::VARCHAR) <= length(digits)
-    UNION ALL
-    SELECT component, brand_key, serial_norm, 4, '', right(serial_norm, 6)
-    FROM triage_missing
-);
+WITH m AS (
+    SELECT mid, right(serial_norm, 10) AS t FROM triage_missing
+), pos AS (
+    SELECT unnest(range(0, 11)) AS i
+), alpha AS (
+    SELECT unnest(string_split('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-./_', '')) AS c
+), edits AS (
+    SELECT mid, t AS v FROM m
+    UNION ALL -- substitutions
+    SELECT mid, left(t, i) || c || substr(t, i + 2) FROM m, pos, alpha WHERE i < length(t)
+    UNION ALL -- insertions
+    SELECT mid, left(t, i) || c || substr(t, i + 1) FROM m, pos, alpha WHERE i <= length(t)
+    UNION ALL -- deletions
+    SELECT mid, left(t, i) || substr(t, i + 2) FROM m, pos WHERE i < length(t)
+    UNION ALL -- swaps of two adjacent characters
+    SELECT mid, left(t, i) || substr(t, i + 2, 1) || substr(t, i + 1, 1) || substr(t, i + 3)
+    FROM m, pos WHERE i < length(t) - 1
+)
+SELECT DISTINCT mid, right(v, 8) AS key FROM edits;
+
+-- name: TriageBuckets
+-- Ranges: every ledger serial with m's prefix and digit count within 999 of
+-- its number lies in one of three buckets of 1,000 numbers: equal but for the
+-- last 3 characters to m, to m's number − 999 or to m's number + 999.
+CREATE OR REPLACE TEMP TABLE triage_buckets AS
+SELECT DISTINCT mid,
+    left(prefix || lpad((number + d.d)::VARCHAR, length(digits)::INTEGER, '0'), -3) AS bucket
+FROM triage_missing, (VALUES (-999), (0), (999)) d(d)
+WHERE number IS NOT NULL AND number + d.d >= 0 AND length((number + d.d)::VARCHAR) <= length(digits);
 
 -- name: TriageLedger
--- One pass over each ledger keeps the rows that share some key with a
--- missing serial, whatever their brand (a few hundred thousand of millions);
--- only these get the brand keys of their licensee and supplier. A key's
--- length gives the ledger serial's length, so that is not compared.
+-- One pass over each ledger keeps the rows that end like a possible typo or
+-- lie in a bucket, whatever their brand (thousands of millions); only these
+-- get the brand keys of their licensee and supplier.
 CREATE OR REPLACE TEMP TABLE triage_ledger AS
 WITH panels AS (
     SELECT licensee, serial_norm, supplier_name
     FROM panel_ledger
-    WHERE left(serial_norm, -4) IN (SELECT head FROM triage_keys WHERE component = 'panel' AND probe = 1)
-        OR left(serial_norm, -6) || right(serial_norm, 2) IN (SELECT head || tail FROM triage_keys WHERE component = 'panel' AND probe = 2)
-        OR left(serial_norm, -8) || right(serial_norm, 4) IN (SELECT head || tail FROM triage_keys WHERE component = 'panel' AND probe = 3)
-        OR right(serial_norm, 6) IN (SELECT tail FROM triage_keys WHERE component = 'panel' AND probe = 4)
+    WHERE right(serial_norm, 8) IN (SELECT key FROM triage_keys)
+        OR left(serial_norm, -3) IN (SELECT bucket FROM triage_buckets)
 ), inverters AS (
     SELECT manufacturer, serial_norm
     FROM inverter_ledger
-    WHERE left(serial_norm, -4) IN (SELECT head FROM triage_keys WHERE component = 'inverter' AND probe = 1)
-        OR left(serial_norm, -6) || right(serial_norm, 2) IN (SELECT head || tail FROM triage_keys WHERE component = 'inverter' AND probe = 2)
-        OR left(serial_norm, -8) || right(serial_norm, 4) IN (SELECT head || tail FROM triage_keys WHERE component = 'inverter' AND probe = 3)
-        OR right(serial_norm, 6) IN (SELECT tail FROM triage_keys WHERE component = 'inverter' AND probe = 4)
+    WHERE right(serial_norm, 8) IN (SELECT key FROM triage_keys)
+        OR left(serial_norm, -3) IN (SELECT bucket FROM triage_buckets)
 )
 SELECT 'panel' AS component, b.brand_key, p.serial_norm, s.brand_key AS supplier_key, p.supplier_name
 FROM panels p
@@ -101,19 +106,18 @@ FROM inverters i
 JOIN name_keys b ON b.name = i.manufacturer;
 
 -- name: TriageNear
--- The ledger serials of the same brand that share a key with a missing serial.
+-- The ledger serials of the same brand that end like a possible typo of a
+-- missing serial (probe 'typo') or lie in one of its buckets ('range').
 CREATE OR REPLACE TEMP TABLE triage_near AS
-WITH keyed AS (
-    SELECT l.*, p.probe, CASE p.probe
-            WHEN 1 THEN left(l.serial_norm, -4)
-            WHEN 2 THEN left(l.serial_norm, -6) || right(l.serial_norm, 2)
-            WHEN 3 THEN left(l.serial_norm, -8) || right(l.serial_norm, 4)
-            ELSE right(l.serial_norm, 6) END AS key
-    FROM triage_ledger l, (VALUES (1), (2), (3), (4)) p(probe)
-)
-SELECT DISTINCT k.component, k.brand_key, k.serial_norm, k.probe, l.serial_norm AS near, l.supplier_key, l.supplier_name
-FROM keyed l JOIN triage_keys k
-    ON l.component = k.component AND l.brand_key = k.brand_key AND l.probe = k.probe AND l.key = k.head || k.tail;
+SELECT m.component, m.brand_key, m.serial_norm, 'typo' AS probe, l.serial_norm AS near, l.supplier_key, l.supplier_name
+FROM triage_ledger l
+JOIN triage_keys k ON right(l.serial_norm, 8) = k.key
+JOIN triage_missing m ON m.mid = k.mid AND m.component = l.component AND m.brand_key = l.brand_key
+UNION ALL
+SELECT m.component, m.brand_key, m.serial_norm, 'range', l.serial_norm, l.supplier_key, l.supplier_name
+FROM triage_ledger l
+JOIN triage_buckets k ON left(l.serial_norm, -3) = k.bucket
+JOIN triage_missing m ON m.mid = k.mid AND m.component = l.component AND m.brand_key = l.brand_key;
 
 -- name: SerialTriage
 -- One row per missing serial: the typo it most likely is, else the range it
@@ -123,7 +127,7 @@ WITH edits AS (
     -- exactly one substitution, insertion, deletion or adjacent swap away
     SELECT DISTINCT component, brand_key, serial_norm, near
     FROM triage_near
-    WHERE CASE length(near) - length(serial_norm)
+    WHERE probe = 'typo' AND CASE length(near) - length(serial_norm)
         -- same length: one substitution, or a swap (two mismatches; the cheap
         -- hamming count spares most pairs the costlier damerau_levenshtein)
         WHEN 0 THEN CASE hamming(near, serial_norm)
@@ -151,7 +155,7 @@ WITH edits AS (
         min(n.supplier_name) AS supplier_name,
         any_value(m.prefix) AS prefix
     FROM triage_near n JOIN triage_missing m USING (component, brand_key, serial_norm)
-    WHERE n.probe = 1 AND m.number IS NOT NULL AND length(n.near) = m.n
+    WHERE n.probe = 'range' AND m.number IS NOT NULL AND length(n.near) = m.n
         AND starts_with(n.near, m.prefix)
         AND regexp_full_match(substr(n.near, length(m.prefix) + 1), '[0-9]+')
     GROUP BY ALL

@@ -16,28 +16,38 @@ JOIN claim_serials s USING (claim_id, file_id)
 WHERE s.component = 'panel';
 
 CREATE OR REPLACE TEMP TABLE report_panel_matches AS
-WITH entries AS (
-    SELECT l.*
-    FROM panel_ledger l
-    SEMI JOIN (SELECT DISTINCT serial_norm FROM report_panel_serials) s USING (serial_norm)
-    QUALIFY row_number() OVER (
-        PARTITION BY licensee_norm, serial_norm
-        ORDER BY uploaded_at DESC, file_id DESC, line DESC) = 1
+WITH licensee_ranks AS (
+    -- each licensee's place in descending order, so "the smaller licensee wins
+    -- a tie" fits in the one ranking key below
+    SELECT licensee_norm, dense_rank() OVER (ORDER BY licensee_norm DESC) AS key_rank
+    FROM (SELECT DISTINCT licensee_norm FROM panel_ledger)
+), chosen AS (
+    -- one pass: per claimed serial, the best ledger row by (claim's licensee,
+    -- latest upload, smaller licensee, later file, later line), which is the
+    -- current entry under the claim's brand, else another brand's latest
+    SELECT p.run_id, p.claim_id, p.serial_norm, p.panel_brand, p.panel_brand_norm, p.installed_on,
+        arg_max({supplier_name: e.supplier_name, supplier_norm: e.supplier_norm, licensee: e.licensee,
+                 licensee_norm: e.licensee_norm, model_number: e.model_number, uploaded_at: e.uploaded_at},
+                {own_brand: e.licensee_norm = p.panel_brand_norm, uploaded_at: e.uploaded_at, key_rank: k.key_rank,
+                 file_id: e.file_id, line: e.line}) AS e
+    FROM report_panel_serials p
+    LEFT JOIN panel_ledger e USING (serial_norm)
+    LEFT JOIN licensee_ranks k ON k.licensee_norm = e.licensee_norm
+    GROUP BY p.run_id, p.claim_id, p.serial_norm, p.panel_brand, p.panel_brand_norm, p.installed_on
 ), matched AS (
-    SELECT p.*, e.supplier_name AS ledger_supplier, e.supplier_norm, e.licensee, e.licensee_norm,
-        e.model_number, e.uploaded_at,
+    SELECT p.run_id, p.claim_id, p.serial_norm, p.panel_brand, p.panel_brand_norm, p.installed_on,
+        p.e.supplier_name AS ledger_supplier, p.e.supplier_norm AS supplier_norm, p.e.licensee AS licensee,
+        p.e.licensee_norm AS licensee_norm, p.e.model_number AS model_number, p.e.uploaded_at AS uploaded_at,
         NOT EXISTS (
             SELECT 1 FROM findings f
             WHERE f.run_id = p.run_id AND f.claim_id = p.claim_id
               AND f.rule = 'panel.not_in_ledger' AND f.serial_number = p.serial_norm) AS found
-    FROM report_panel_serials p
-    LEFT JOIN entries e USING (serial_norm)
-    QUALIFY row_number() OVER (PARTITION BY p.claim_id, p.serial_norm
-        ORDER BY (e.licensee_norm = p.panel_brand_norm) DESC, e.uploaded_at DESC, e.licensee_norm) = 1
+    FROM chosen p
 ), authorised AS (
-    SELECT p.claim_id, p.serial_norm,
+    -- who was authorised for a brand on a day: once per distinct (brand, day)
+    SELECT p.panel_brand_norm, p.installed_on,
         string_agg(DISTINCT n.supplier_name, ' / ' ORDER BY n.supplier_name) AS names
-    FROM report_panel_serials p
+    FROM (SELECT DISTINCT panel_brand_norm, installed_on FROM report_panel_serials) p
     JOIN suppliers s ON s.product = 'panel' AND s.brand_norm = p.panel_brand_norm
         AND p.installed_on >= s.authorised_from
         AND (s.authorised_to IS NULL OR p.installed_on <= s.authorised_to)
@@ -49,7 +59,7 @@ SELECT m.*,
         THEN coalesce((SELECT n.supplier_name FROM report_supplier_names n WHERE n.supplier_norm = m.supplier_norm), m.ledger_supplier)
         ELSE coalesce(a.names, '(no authorised supplier)') END AS supplier
 FROM matched m
-LEFT JOIN authorised a USING (claim_id, serial_norm);
+LEFT JOIN authorised a USING (panel_brand_norm, installed_on);
 
 -- Each claim is put down to one supplier: the one most of its panel serials
 -- are put down to (ties: the first name), so tables by supplier add up to the

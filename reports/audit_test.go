@@ -129,7 +129,7 @@ func TestAuditWorkbookAndParquet(t *testing.T) {
 	// Findings: one row per finding, as findings.csv, with context and typed cells.
 	rows := sheetRows(t, f, "Findings")
 	head := strings.Join(rows[0], ",")
-	if head != "claim_id,rule,severity,component,serial_number,submitted_on,installed_on,postcode,state,rated_output_kw,panel_brand,panel_model,inverter,installer_id,source_file,source_line,detail" {
+	if head != "claim id,rule,severity,component,serial number,submitted on,installed on,postcode,state,rated output kw,panel brand,panel model,inverter,installer id,source file,source line,detail" {
 		t.Errorf("Findings header %s", head)
 	}
 	var sheetKeys []string

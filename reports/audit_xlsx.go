@@ -161,7 +161,7 @@ func streamQuerySheet(ctx context.Context, conn *sql.Conn, f *excelize.File, st 
 	for i, ct := range types {
 		numeric[i] = numericType(ct.DatabaseTypeName())
 	}
-	s, err := newSheet(f, st, name, cols, widths, numeric)
+	s, err := newSheet(f, st, name, cols, widths, numeric, true)
 	if err != nil {
 		return err
 	}
@@ -240,7 +240,7 @@ func rejectsSheet(ctx context.Context, db *sql.DB, f *excelize.File, st *styles,
 		} else {
 			rowsRejected++
 		}
-		if len(all) < xlsxMaxRows {
+		if len(all) < sheetRowLimit {
 			all = append(all, row)
 		}
 		return nil
@@ -248,7 +248,7 @@ func rejectsSheet(ctx context.Context, db *sql.DB, f *excelize.File, st *styles,
 	if err != nil {
 		return 0, 0, err
 	}
-	s, err := newSheet(f, st, t.sheet, t.header, widths, []bool{false, true})
+	s, err := newSheet(f, st, t.sheet, t.header, widths, []bool{false, true}, false)
 	if err != nil {
 		return 0, 0, err
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -164,5 +165,31 @@ func TestComplianceReport(t *testing.T) {
 
 	if _, err := WriteCompliance(ctx, fx.st.DB, day("2025-06-01"), day("2025-05-01"), storetest.Now, t.TempDir()); err == nil {
 		t.Error("a period that ends before it starts was accepted")
+	}
+}
+
+// A table longer than a sheet holds stops at the limit, and its last row
+// says where the whole table is.
+func TestSheetRowLimit(t *testing.T) {
+	fx := mustFixture(t)
+	defer func(n int) { sheetRowLimit = n }(sheetRowLimit)
+	sheetRowLimit = 5
+	dir := t.TempDir()
+	out, err := WriteCompliance(context.Background(), fx.st.DB, day("2025-01-01"), day("2025-12-31"), storetest.Now, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenFile(out.XLSX)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows := sheetRows(t, f, "by_rule")
+	if len(rows) != 5 || !strings.Contains(rows[4][0], "by_rule.csv") {
+		t.Fatalf("by_rule sheet past the limit: %q", rows)
+	}
+	_, csvRows := readCSV(t, filepath.Join(dir, "by_rule.csv"))
+	if len(csvRows) != 18 {
+		t.Errorf("by_rule.csv has %d rows, want every rule", len(csvRows))
 	}
 }

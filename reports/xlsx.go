@@ -34,12 +34,13 @@ func newStyles(f *excelize.File) (*styles, error) {
 		style excelize.Style
 	}{
 		{&s.header, excelize.Style{Font: &excelize.Font{Bold: true},
-			Fill:   excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"#D9E1F2"}},
-			Border: []excelize.Border{{Type: "bottom", Color: "#8EA9DB", Style: 1}}}},
+			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"#D9E1F2"}},
+			Border:    []excelize.Border{{Type: "bottom", Color: "#8EA9DB", Style: 1}},
+			Alignment: &excelize.Alignment{Vertical: "bottom", WrapText: true}}},
 		{&s.headerNum, excelize.Style{Font: &excelize.Font{Bold: true},
 			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"#D9E1F2"}},
 			Border:    []excelize.Border{{Type: "bottom", Color: "#8EA9DB", Style: 1}},
-			Alignment: &excelize.Alignment{Horizontal: "right"}}},
+			Alignment: &excelize.Alignment{Horizontal: "right", Vertical: "bottom", WrapText: true}}},
 		{&s.title, excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}}},
 		{&s.bold, excelize.Style{Font: &excelize.Font{Bold: true}}},
 		{&s.date, excelize.Style{CustomNumFmt: &fmtDate, Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "top"}}},
@@ -110,10 +111,23 @@ func width(v any) int {
 // pages of its own; the cell is still whole in the sheet.
 const maxColWidth = 50
 
+// label is how a column is headed in a sheet: its name with spaces for
+// underscores, so a long name wraps onto a second line instead of widening
+// the column (the CSV and Parquet files keep the name).
+func label(name string) string { return strings.ReplaceAll(name, "_", " ") }
+
+func longestWord(s string) int {
+	n := 0
+	for _, w := range strings.Fields(s) {
+		n = max(n, utf8.RuneCountInString(w))
+	}
+	return n
+}
+
 // wrappedLines is how many lines a text cell takes in a column of the widest
 // width, wrapped at spaces.
 func wrappedLines(t string) int {
-	perLine := maxColWidth + 4 // average text is narrower than the width unit (a digit)
+	perLine := maxColWidth + 10 // average text is narrower than the width unit (a digit)
 	n := utf8.RuneCountInString(t)
 	if n <= maxColWidth-2 {
 		return 1
@@ -149,7 +163,10 @@ type sheet struct {
 
 // numeric marks the columns that hold numbers, whose headers are right-aligned
 // over them.
-func newSheet(f *excelize.File, st *styles, name string, header []string, widths []int, numeric []bool) (*sheet, error) {
+// labelled heads the columns with label(name) instead of the names
+// themselves (for the wide sheets of the audit workbook, read by people;
+// tables that other tools read keep their column names).
+func newSheet(f *excelize.File, st *styles, name string, header []string, widths []int, numeric []bool, labelled bool) (*sheet, error) {
 	if _, err := f.NewSheet(name); err != nil {
 		return nil, err
 	}
@@ -163,6 +180,9 @@ func newSheet(f *excelize.File, st *styles, name string, header []string, widths
 	s := &sheet{f: f, st: st, name: name, header: header, widths: widths, sw: sw, shares: map[int]bool{}}
 	for i, h := range header {
 		w := utf8.RuneCountInString(h) + 3 // room for the filter button
+		if labelled {
+			w = longestWord(label(h)) + 3 // the label wraps
+		}
 		if i < len(widths) && widths[i] > w {
 			w = widths[i]
 		}
@@ -182,21 +202,30 @@ func newSheet(f *excelize.File, st *styles, name string, header []string, widths
 		if i < len(numeric) && numeric[i] {
 			style = st.headerNum
 		}
+		if labelled {
+			h = label(h)
+		}
 		head[i] = excelize.Cell{StyleID: style, Value: h}
 	}
 	s.row = 1
+	if labelled {
+		return s, sw.SetRow("A1", head, excelize.RowOpts{Height: 30})
+	}
 	return s, sw.SetRow("A1", head)
 }
+
+// sheetRowLimit is the most rows a sheet holds (Excel's limit; tests lower it).
+var sheetRowLimit = xlsxMaxRows
 
 // add writes one row; past the sheet's row limit it writes, once, where the
 // full table is, and drops the rest.
 func (s *sheet) add(vals []any, fullCopy string) error {
 	s.row++
-	if s.row > xlsxMaxRows {
+	if s.row > sheetRowLimit {
 		return nil
 	}
 	cell, _ := excelize.CoordinatesToCellName(1, s.row)
-	if s.row == xlsxMaxRows {
+	if s.row == sheetRowLimit {
 		return s.sw.SetRow(cell, []any{excelize.Cell{StyleID: s.st.note,
 			Value: fmt.Sprintf("more rows than a sheet holds: the full table is %s", fullCopy)}})
 	}
@@ -223,8 +252,8 @@ func (s *sheet) close() error {
 		return err
 	}
 	last := s.row
-	if last > xlsxMaxRows-1 {
-		last = xlsxMaxRows - 1
+	if last > sheetRowLimit-1 {
+		last = sheetRowLimit - 1
 	}
 	end, _ := excelize.CoordinatesToCellName(len(s.header), last)
 	if err := s.f.AutoFilter(s.name, "A1:"+end, nil); err != nil {
@@ -261,7 +290,7 @@ func writeTableSheet(f *excelize.File, st *styles, name string, t *Table) error 
 	}); err != nil {
 		return err
 	}
-	s, err := newSheet(f, st, name, t.Header(), widths, numeric)
+	s, err := newSheet(f, st, name, t.Header(), widths, numeric, false)
 	if err != nil {
 		return err
 	}

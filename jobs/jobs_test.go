@@ -418,7 +418,7 @@ func TestStoreLockNamesTheHolder(t *testing.T) {
 func TestStatus(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	if _, err := Status(ctx, f.r.Config, f.r.DB, f.clk.Now(), 5); err == nil || !strings.Contains(err.Error(), "does not exist") {
+	if _, err := Status(ctx, f.r.Config, f.r.DB, f.clk.Now(), 5); !errors.Is(err, ErrNoStore) || !strings.Contains(err.Error(), "no store at "+f.r.DB) {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(f.r.DB); !errors.Is(err, os.ErrNotExist) {

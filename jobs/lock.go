@@ -154,3 +154,13 @@ func storeBusyError(db, lockPath string, err error) error {
 	}
 	return fmt.Errorf("the store %s is in use by another process (DuckDB allows one writer, or readers only, at a time): %w", db, err)
 }
+
+// ExplainStoreError turns DuckDB's refusal to open a store another process
+// holds into a message naming the holder where stcrecon's lock file does;
+// any other error is returned as it is.
+func ExplainStoreError(db string, err error) error {
+	if !isDuckDBLock(err) {
+		return err
+	}
+	return storeBusyError(db, StoreLockPath(db), err)
+}

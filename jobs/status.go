@@ -14,6 +14,9 @@ import (
 	"stcrecon/configs"
 )
 
+// ErrNoStore is Status's error when the store does not exist.
+var ErrNoStore = errors.New("no store")
+
 // JobStatus is one job's schedule and recent runs.
 type JobStatus struct {
 	Name string
@@ -38,7 +41,7 @@ type StatusReport struct {
 func Status(ctx context.Context, cfg *configs.Config, db string, now time.Time, n int) (*StatusReport, error) {
 	if _, err := os.Stat(db); err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("the store %s does not exist (no job or ingest has run with it yet)", db)
+			return nil, fmt.Errorf("%w at %s", ErrNoStore, db)
 		}
 		return nil, err
 	}

@@ -31,6 +31,9 @@ var commands = []func(*app) *cobra.Command{
 	newIngestCmd,
 	newAuditCmd,
 	newReportCmd,
+	newRunCmd,
+	newServeCmd,
+	newStatusCmd,
 	newSTCCmd,
 	newGenCmd,
 }
@@ -71,7 +74,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		started = true
 		return a.setUp(cmd)
 	}
-	cmd, err := root.ExecuteContextC(ctx)
+	exits := &exitFuncs{}
+	cmd, err := root.ExecuteContextC(context.WithValue(ctx, exitKey{}, exits))
+	exits.run()
 	if a.out != nil {
 		a.out.clear()
 	}

@@ -5,10 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"stcrecon/configs"
+	"stcrecon/jobs"
 	"stcrecon/pipeline/store"
 )
 
@@ -29,11 +33,12 @@ func (f *configFlag) load() (*configs.Config, error) {
 // storeFlags are --config and --db, for the commands that use the store.
 type storeFlags struct {
 	*configFlag
-	db string
+	db  string
+	cmd *cobra.Command
 }
 
 func addStoreFlags(cmd *cobra.Command) *storeFlags {
-	f := &storeFlags{configFlag: addConfigFlag(cmd)}
+	f := &storeFlags{configFlag: addConfigFlag(cmd), cmd: cmd}
 	cmd.Flags().StringVar(&f.db, "db", "", "the DuckDB store `FILE` (default: the config's db, var/stcrecon.duckdb)")
 	return f
 }
@@ -46,15 +51,26 @@ const (
 	createStore                    // ingest: a missing store is created
 )
 
-// open loads the config and opens the store.
+// path is the store's path: --db, else the config's db.
+func (f *storeFlags) path(cfg *configs.Config) string {
+	if f.db != "" {
+		return f.db
+	}
+	return cfg.DB
+}
+
+// open loads the config and opens the store. It first takes the store's lock
+// file (see package jobs), so while another stcrecon process writes the store
+// (serve running a job, another ingest) the command is refused with a message
+// naming it; the lock is released when the command ends (see run).
 func (f *storeFlags) open(ctx context.Context, mode storeMode) (*configs.Config, *store.Store, error) {
 	cfg, err := f.load()
 	if err != nil {
 		return nil, nil, err
 	}
-	path := f.db
-	if path == "" {
-		path = cfg.DB
+	path := f.path(cfg)
+	if err := lockStore(ctx, path, mode, f.cmd.CommandPath()); err != nil {
+		return nil, nil, err
 	}
 	set := store.Settings{MemoryLimit: cfg.DuckDB.MemoryLimit, Threads: cfg.DuckDB.Threads, TempDirectory: cfg.DuckDB.TempDirectory}
 	var st *store.Store
@@ -67,7 +83,45 @@ func (f *storeFlags) open(ctx context.Context, mode storeMode) (*configs.Config,
 		}
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, jobs.ExplainStoreError(path, err)
 	}
 	return cfg, st, nil
+}
+
+// lockStore takes the lock file of the store at path for the rest of the
+// command. A store that does not exist (and may not be created) is left to
+// OpenExisting's error.
+func lockStore(ctx context.Context, path string, mode storeMode, command string) error {
+	if mode == existingStore {
+		if _, err := os.Stat(path); err != nil {
+			return nil
+		}
+	} else if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("open store %s: %w", path, err)
+	}
+	l, err := jobs.TryLock(jobs.StoreLockPath(path), "the store "+path, jobs.Me(command, "", time.Now()))
+	if err != nil {
+		return err
+	}
+	atExit(ctx, func() { l.Unlock() })
+	return nil
+}
+
+// exitKey finds, in a command's context, what run does when the command ends.
+type exitKey struct{}
+
+type exitFuncs struct{ fns []func() }
+
+// atExit has run call fn when the command ends, whatever the outcome.
+func atExit(ctx context.Context, fn func()) {
+	if e, ok := ctx.Value(exitKey{}).(*exitFuncs); ok {
+		e.fns = append(e.fns, fn)
+	}
+}
+
+func (e *exitFuncs) run() {
+	for i := len(e.fns) - 1; i >= 0; i-- {
+		e.fns[i]()
+	}
+	e.fns = nil
 }

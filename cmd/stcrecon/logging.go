@@ -14,6 +14,10 @@ import (
 	"golang.org/x/term"
 )
 
+// defaultLogLevel is the annotation by which a command sets its own default
+// --log-level.
+const defaultLogLevel = "default-log-level"
+
 // logFlags are the global flags that decide what is logged on stderr.
 type logFlags struct {
 	verbose bool
@@ -35,6 +39,12 @@ func (f *logFlags) slogLevel(cmd *cobra.Command) (slog.Level, error) {
 	}
 	if f.verbose && !cmd.Flags().Changed("log-level") {
 		l = slog.LevelInfo
+	}
+	// A command may log more by default (serve: a daemon's log is its record).
+	if def, ok := cmd.Annotations[defaultLogLevel]; ok && !f.verbose && !cmd.Flags().Changed("log-level") {
+		if err := l.UnmarshalText([]byte(def)); err != nil {
+			return 0, err
+		}
 	}
 	return l, nil
 }

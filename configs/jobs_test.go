@@ -94,3 +94,32 @@ func TestJobConfigErrors(t *testing.T) {
 		})
 	}
 }
+
+// The systemd unit runs serve, and waits for it longer than serve waits for
+// a running job.
+func TestSystemdUnit(t *testing.T) {
+	b, err := os.ReadFile("stcrecon.service")
+	if err != nil {
+		t.Fatal(err)
+	}
+	unit := string(b)
+	for _, want := range []string{"\nExecStart=/usr/local/bin/stcrecon serve --config /etc/stcrecon/stcrecon.yaml\n",
+		"\nWorkingDirectory=/var/lib/stcrecon\n", "\nKillSignal=SIGTERM\n"} {
+		if !strings.Contains(unit, want) {
+			t.Errorf("unit lacks %q", strings.TrimSpace(want))
+		}
+	}
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := strings.Index(unit, "\nTimeoutStopSec=")
+	if i < 0 {
+		t.Fatal("no TimeoutStopSec")
+	}
+	v := strings.TrimSuffix(strings.Fields(unit[i+len("\nTimeoutStopSec="):])[0], "in") // 6min -> 6m
+	stop, err := time.ParseDuration(v)
+	if err != nil || stop <= c.Serve.StopTimeout {
+		t.Fatalf("TimeoutStopSec %q must exceed serve.stop_timeout %s (%v)", v, c.Serve.StopTimeout, err)
+	}
+}

@@ -409,7 +409,7 @@ func TestStoreLockNamesTheHolder(t *testing.T) {
 	}
 	defer sl.Unlock()
 	err = f.r.Serve(context.Background())
-	if err == nil || !strings.Contains(err.Error(), "serve: the store "+f.r.DB+" is in use by process 77 on ops1 (stcrecon serve)") {
+	if err == nil || !strings.Contains(err.Error(), "another serve runs on this store: the store "+f.r.DB+" is in use by process 77 on ops1 (stcrecon serve)") {
 		t.Fatalf("%v", err)
 	}
 }

@@ -192,7 +192,7 @@ func (r *Runner) run(ctx context.Context, body jobFunc, res *Result) (recorded b
 	case <-ctx.Done():
 		return fail(fmt.Errorf("%s: stopped before it started: %w", res.Job, ctx.Err()))
 	}
-	lock, err := WaitLock(ctx, StoreLockPath(r.DB), "the store "+r.DB, Me(r.Command, res.Job, r.now()), r.StoreWait, r.poll)
+	lock, err := WaitLock(ctx, StoreLockPath(r.DB), "the store "+r.DB, Me(r.Command, res.Job, r.now().In(r.zone())), r.StoreWait, r.poll)
 	if err != nil {
 		return fail(err)
 	}

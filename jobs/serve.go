@@ -27,11 +27,11 @@ import (
 // returns an error naming them.
 func (r *Runner) Serve(ctx context.Context) error {
 	if len(r.Config.Jobs) == 0 {
-		return errors.New("serve: the config schedules no jobs")
+		return errors.New("the config schedules no jobs: nothing to serve")
 	}
-	lock, err := TryLock(ServeLockPath(r.DB), "the store "+r.DB, Me(r.Command, "", r.now()))
+	lock, err := TryLock(ServeLockPath(r.DB), "the store "+r.DB, Me(r.Command, "", r.now().In(r.zone())))
 	if err != nil {
-		return fmt.Errorf("serve: %w", err)
+		return fmt.Errorf("another serve runs on this store: %w", err)
 	}
 	defer lock.Unlock()
 
@@ -108,7 +108,7 @@ func (r *Runner) Serve(ctx context.Context) error {
 	case <-done:
 	case <-time.After(30 * time.Second):
 	}
-	return fmt.Errorf("serve: stopped after waiting %s: cancelled the run of %s", timeout, strings.Join(running, ", "))
+	return fmt.Errorf("stopped after waiting %s: cancelled the run of %s", timeout, strings.Join(running, ", "))
 }
 
 // Running lists the jobs running now.
@@ -168,7 +168,7 @@ func (r *Runner) withStore(ctx context.Context, what string, fn jobFunc) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	lock, err := WaitLock(ctx, StoreLockPath(r.DB), "the store "+r.DB, Me(r.Command, what, r.now()), r.StoreWait, r.poll)
+	lock, err := WaitLock(ctx, StoreLockPath(r.DB), "the store "+r.DB, Me(r.Command, what, r.now().In(r.zone())), r.StoreWait, r.poll)
 	if err != nil {
 		return err
 	}

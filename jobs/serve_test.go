@@ -93,7 +93,7 @@ func TestServeStopTimeout(t *testing.T) {
 	<-started
 	stop()
 	err := <-done
-	if err == nil || !strings.Contains(err.Error(), "serve: stopped after waiting 200ms: cancelled the run of ingest") {
+	if err == nil || !strings.Contains(err.Error(), "stopped after waiting 200ms: cancelled the run of ingest") {
 		t.Fatal(err)
 	}
 	rep, _ := Status(context.Background(), f.r.Config, f.r.DB, time.Now(), 5)

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -96,8 +97,12 @@ func printRun(a *app, res *jobs.Result, cfg *configs.Config) {
 			plural(int64(res.FilesQuarantined), "file", "files"), cfg.Folders.Quarantine)
 	}
 	if res.RowsRejected > 0 {
-		fmt.Fprintf(a.out, "%s: %s rejected: listed in %s/DATE/*.rejects.txt, and in the next audit's rejects.csv\n", res.Job,
-			plural(res.RowsRejected, "row", "rows"), cfg.Folders.Archive)
+		where := "the next audit's rejects.csv"
+		if res.Output != "" {
+			where = filepath.Join(res.Output, "rejects.csv")
+		}
+		fmt.Fprintf(a.out, "%s: %s rejected: listed in %s/DATE/*.rejects.txt and in %s\n", res.Job,
+			plural(res.RowsRejected, "row", "rows"), cfg.Folders.Archive, where)
 	}
 }
 

@@ -219,21 +219,55 @@ func TestNightlyAudit(t *testing.T) {
 	}
 }
 
-// The reports that do not exist yet fail with a clear message, recorded.
-func TestReportJobsNotBuiltYet(t *testing.T) {
+// monthly-compliance writes last calendar month's report (in the zone) and
+// weekly-notices the notices, each into a fresh folder, recorded.
+func TestReportJobs(t *testing.T) {
 	f := newFixture(t)
-	res, err := f.r.Run(context.Background(), "monthly-compliance", ByHand, time.Time{})
-	if err == nil || !strings.Contains(err.Error(), "the compliance report is not built yet") ||
-		!strings.Contains(err.Error(), "2026-10-01 to 2026-10-31") || res.RunID == 0 || res.Outcome() != OutcomeFailed {
+	ctx := context.Background()
+	loc := f.r.zone()
+	// The claims were submitted on 2025-03-20; on 1 April 2025 at 06:00 in
+	// Sydney (still 31 March in UTC) last month is March.
+	f.clk.Set(time.Date(2025, 4, 1, 6, 0, 0, 0, loc))
+	f.drop(t, f.clk.Now().Add(-time.Hour), append(baseFiles, "claims_batch1.csv")...)
+	if _, err := f.r.Run(ctx, "nightly-audit", ByHand, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := f.r.Run(ctx, "monthly-compliance", BySchedule, f.clk.Now())
+	march := filepath.Join(f.dir, "reports", "compliance", "2025-03")
+	if err != nil || res.Claims != 3 || res.Output != march || res.Outcome() != OutcomeOK || res.RunID == 0 {
 		t.Fatalf("%v %+v", err, res)
 	}
-	if _, err := f.r.Run(context.Background(), "weekly-notices", ByHand, time.Time{}); err == nil ||
-		!strings.Contains(err.Error(), "the notices report is not built yet") {
+	if got := read(t, filepath.Join(march, "summary.csv")); !strings.Contains(got, "\n2025-03-01,2025-03-31,3,") {
+		t.Fatalf("summary.csv:\n%s", got)
+	}
+	if res, err = f.r.Run(ctx, "monthly-compliance", ByHand, time.Time{}); err != nil || res.Output != march+".2" {
+		t.Fatalf("again: %v %+v", err, res)
+	}
+	res, err = f.r.Run(ctx, "weekly-notices", BySchedule, f.clk.Now())
+	notices := filepath.Join(f.dir, "reports", "notices", "2025-04-01")
+	if err != nil || res.Output != notices {
+		t.Fatalf("%v %+v", err, res)
+	}
+	if _, err := os.Stat(filepath.Join(notices, "index.csv")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.r.Run(context.Background(), "nightly", ByHand, time.Time{}); err == nil ||
-		!strings.Contains(err.Error(), `unknown job "nightly"`) {
+	if _, err := f.r.Run(ctx, "nightly", ByHand, time.Time{}); err == nil || !strings.Contains(err.Error(), `unknown job "nightly"`) {
 		t.Fatal(err)
+	}
+}
+
+func TestLastMonth(t *testing.T) {
+	loc := time.FixedZone("AEDT", 11*3600)
+	for in, want := range map[time.Time]string{
+		time.Date(2026, 1, 1, 6, 0, 0, 0, loc):    "2025-12-01 2025-12-31",
+		time.Date(2026, 3, 15, 0, 0, 0, 0, loc):   "2026-02-01 2026-02-28",
+		time.Date(2024, 3, 1, 0, 0, 0, 0, loc):    "2024-02-01 2024-02-29",
+		time.Date(2026, 11, 30, 23, 0, 0, 0, loc): "2026-10-01 2026-10-31",
+	} {
+		from, to := lastMonth(in)
+		if got := from.Format(time.DateOnly) + " " + to.Format(time.DateOnly); got != want {
+			t.Errorf("%v: %s, want %s", in, got, want)
+		}
 	}
 }
 
@@ -428,6 +462,7 @@ func TestStatus(t *testing.T) {
 	if _, err := f.r.Run(ctx, "nightly-audit", ByHand, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
+	f.r.bodies["weekly-notices"] = func(ctx context.Context, run *runEnv) error { return errors.New("no template") }
 	f.r.Run(ctx, "weekly-notices", ByHand, time.Time{})
 	rep, err := Status(ctx, f.r.Config, f.r.DB, f.clk.Now(), 5)
 	if err != nil {
@@ -442,7 +477,8 @@ func TestStatus(t *testing.T) {
 		"ingest              */15 * * * *  2026-11-24 09:15 AEDT",
 		"6 loaded, 1 quarantined",
 		"48 (1 rejected)",
-		"the notices report is not built yet",
+		"manual  failed   -",
+		"no template",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("status lacks %q:\n%s", want, out.String())

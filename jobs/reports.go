@@ -39,17 +39,37 @@ func nightlyAuditJob(ctx context.Context, run *runEnv) error {
 	return nil
 }
 
-// monthlyComplianceJob writes last calendar month's compliance report into
-// reports/compliance/YYYY-MM/.
+// monthlyComplianceJob writes last calendar month's compliance report (the
+// claims submitted in it, in the configured zone) into a fresh
+// reports/compliance/YYYY-MM/, through the function `report compliance` uses.
 func monthlyComplianceJob(ctx context.Context, run *runEnv) error {
 	from, to := lastMonth(run.start)
-	return fmt.Errorf("the compliance report is not built yet: stcrecon has no `report compliance` to run for %s to %s",
-		from.Format(time.DateOnly), to.Format(time.DateOnly))
+	dir, err := freshDir(filepath.Join(run.r.Config.Folders.Reports, "compliance"), from.Format("2006-01"))
+	if err != nil {
+		return err
+	}
+	files, err := reports.WriteCompliance(ctx, run.store.DB, from, to, run.r.now(), dir)
+	if err != nil {
+		return err
+	}
+	run.res.Claims, run.res.Output = files.Claims, files.Dir
+	return nil
 }
 
-// weeklyNoticesJob writes the suppliers' notices into reports/notices/DATE/.
+// weeklyNoticesJob writes the suppliers' notices into a fresh
+// reports/notices/DATE/, through the function `report notices` uses.
 func weeklyNoticesJob(ctx context.Context, run *runEnv) error {
-	return errors.New("the notices report is not built yet: stcrecon has no `report notices` to run")
+	dir, err := freshDir(filepath.Join(run.r.Config.Folders.Reports, "notices"), run.start.Format(time.DateOnly))
+	if err != nil {
+		return err
+	}
+	files, err := reports.WriteNotices(ctx, run.store.DB, run.r.Config.Notices, run.r.now(), dir)
+	if err != nil {
+		return err
+	}
+	run.res.Output = files.Dir
+	run.log.Info("notices written", "notices", len(files.Folders), "dir", files.Dir)
+	return nil
 }
 
 // lastMonth is the first and last day of the calendar month before t's, in

@@ -30,8 +30,9 @@ store (stcrecon status shows it). The jobs:
                       settle_seconds ago, or named *.part, wait for the next run
   nightly-audit       ingest, then audit the claims not yet audited into a fresh
                       reports/audit/DATE/
-  monthly-compliance  last month's compliance report (not built yet: fails)
-  weekly-notices      the suppliers' notices (not built yet: fails)
+  monthly-compliance  last calendar month's compliance report (the claims
+                      submitted in it) into a fresh reports/compliance/YYYY-MM/
+  weekly-notices      the suppliers' notices into a fresh reports/notices/DATE/
 
 Folders, time zone and schedules come from the config. stdout has what the run
 did. Exit status 3 means it ran but rejected some files or rows.`,
@@ -88,6 +89,9 @@ func printRun(a *app, res *jobs.Result, cfg *configs.Config) {
 	if res.AuditRunID != 0 {
 		fmt.Fprintf(w, "  audit run %d: %s, %s\n", res.AuditRunID, plural(res.Claims, "claim", "claims"),
 			plural(res.Findings, "finding", "findings"))
+	}
+	if res.Job == "monthly-compliance" && res.Err == nil {
+		fmt.Fprintf(w, "  %s submitted in the period, with a verdict\n", plural(res.Claims, "claim", "claims"))
 	}
 	if res.Output != "" {
 		fmt.Fprintf(w, "  output: %s\n", res.Output)

@@ -20,7 +20,7 @@ import (
 // COPY, streaming, so a million findings cost no Go memory. Each file is
 // written beside its name and renamed into place.
 func writeAuditParquet(ctx context.Context, db *sql.DB, run *audit.Run, dir string) ([]string, error) {
-	conn, err := auditScope(ctx, db, run)
+	conn, err := auditScope(ctx, db, run, false)
 	if err != nil {
 		return nil, err
 	}

@@ -47,18 +47,24 @@ func execReportFile(ctx context.Context, conn *sql.Conn, name string, args ...an
 	return store.ExecFile(ctx, conn, "reports/"+name, args...)
 }
 
-// auditScope makes report_scope the claims run audited, and the matches
-// that put each claim down to a supplier.
-func auditScope(ctx context.Context, db *sql.DB, run *audit.Run) (*sql.Conn, error) {
+// auditScope makes report_scope the claims run audited; with suppliers also
+// the matches that put each claim down to a supplier (for the top tens of the
+// summary: the Parquet files do not need them).
+func auditScope(ctx context.Context, db *sql.DB, run *audit.Run, suppliers bool) (*sql.Conn, error) {
 	conn, err := reportConn(ctx, db)
 	if err != nil {
 		return nil, err
 	}
-	for _, step := range []struct {
-		file string
-		args []any
-	}{{"scope_run.sql", []any{run.ID}}, {"matches.sql", nil}, {"brand_names.sql", nil}} {
-		if err := execReportFile(ctx, conn, step.file, step.args...); err != nil {
+	files := []string{"scope_run.sql"}
+	if suppliers {
+		files = append(files, "matches.sql", "brand_names.sql")
+	}
+	for _, file := range files {
+		var args []any
+		if file == "scope_run.sql" {
+			args = []any{run.ID}
+		}
+		if err := execReportFile(ctx, conn, file, args...); err != nil {
 			conn.Close()
 			return nil, err
 		}
@@ -70,7 +76,7 @@ func auditScope(ctx context.Context, db *sql.DB, run *audit.Run) (*sql.Conn, err
 // then Findings and Claims with the context of each claim, and Rejects; the
 // long sheets are streamed.
 func writeAuditXLSX(ctx context.Context, db *sql.DB, run *audit.Run, tables []table, path string) error {
-	conn, err := auditScope(ctx, db, run)
+	conn, err := auditScope(ctx, db, run, true)
 	if err != nil {
 		return err
 	}

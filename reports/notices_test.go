@@ -26,7 +26,8 @@ func mustNoticeConfig(t *testing.T) configs.Notices {
 // ledger, Jinko, which it was authorised to supply on PVD4's installation
 // date) and J007 (uploaded after PVD5's installation); Shady Traders for J050
 // (uploaded without authorisation, claimed in PVD2); the supplier with the
-// hostile name for T002 (uploaded after PVD3's installation). Every file is
+// hostile name for T002 (uploaded after PVD3's installation). Clean Co, on
+// the supplier list with nothing to answer for, gets no notice. Every file is
 // golden; evidence.xlsx holds evidence.csv's rows; nothing else gets a notice.
 func TestNotices(t *testing.T) {
 	ctx := context.Background()

@@ -129,7 +129,7 @@ func TestAuditWorkbookAndParquet(t *testing.T) {
 	// Findings: one row per finding, as findings.csv, with context and typed cells.
 	rows := sheetRows(t, f, "Findings")
 	head := strings.Join(rows[0], ",")
-	if head != "claim id,rule,severity,component,serial number,submitted on,installed on,postcode,state,rated output kw,panel brand,panel model,inverter,installer id,source file,source line,detail" {
+	if head != "claim id,rule,severity,component,serial number,submitted on,installed on,postcode,state,rated output kw,panel brand,panel model,inverter,installer id,source file,source line,triage,detail" {
 		t.Errorf("Findings header %s", head)
 	}
 	var sheetKeys []string
@@ -181,6 +181,20 @@ func TestAuditWorkbookAndParquet(t *testing.T) {
 		storetest.Query(t, fx.st.DB, `SELECT count(*), 'DATE', 'BIGINT', 'DECIMAL(12,3)' FROM findings WHERE run_id = ?`, fx.run1.ID)...)
 	storetest.AssertRows(t, storetest.Query(t, fx.st.DB, `SELECT claim_id, rule, serial_number, detail FROM read_parquet(?)`, pf),
 		storetest.Query(t, fx.st.DB, `SELECT claim_id, rule, serial_number, detail FROM findings WHERE run_id = ? ORDER BY claim_id, rule, serial_number`, fx.run1.ID)...)
+	// The triage class of a serial in no ledger entry, in the parquet file and
+	// counted per class on the summary (the other classes are zero here).
+	storetest.AssertRows(t, storetest.Query(t, fx.st.DB, `SELECT claim_id, serial_number, triage FROM read_parquet(?) WHERE triage IS NOT NULL`, pf),
+		"PVD4|J999|no similar serial")
+	summary := sheetRows(t, f, "Summary")
+	var classes []string
+	for i, r := range summary {
+		if len(r) > 0 && r[0] == "Serials in no ledger entry, most likely" {
+			for _, c := range summary[i+1 : i+4] {
+				classes = append(classes, c[0]+"|"+c[2])
+			}
+		}
+	}
+	storetest.AssertRows(t, classes, "likely typo|0", "inside uploaded range|0", "no similar serial|1")
 	pc := filepath.Join(dir, "claims.parquet")
 	storetest.AssertRows(t, storetest.Query(t, fx.st.DB, `SELECT claim_id, status, typeof(errors), typeof(stcs_at_risk), typeof(installed_on), state FROM read_parquet(?)`, pc),
 		"PVD1|pass|INTEGER|INTEGER|DATE|NSW", "PVD2|fail|INTEGER|INTEGER|DATE|VIC", "PVD3|pass|INTEGER|INTEGER|DATE|QLD",

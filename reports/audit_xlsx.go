@@ -108,6 +108,9 @@ func writeAuditXLSX(ctx context.Context, db *sql.DB, run *audit.Run, tables []ta
 		}
 	}
 	sum := auditSummary{run: run, rowsRejected: rowsRejected, filesRejected: filesRejected}
+	if sum.triage, err = triageCounts(ctx, conn, run.ID); err != nil {
+		return err
+	}
 	if err := conn.QueryRowContext(ctx, queries.MustGet("reports/audit_changed.sql")).Scan(&sum.changed); err != nil {
 		return fmt.Errorf("sql/reports/audit_changed.sql: %w", err)
 	}
@@ -271,6 +274,7 @@ type auditSummary struct {
 	run                           *audit.Run
 	rowsRejected, filesRejected   int64
 	changed                       int64
+	triage                        map[string]int64 // not_in_ledger findings per triage class
 	brands, suppliers, installers *Table
 }
 
@@ -339,6 +343,22 @@ func (a *auditSummary) write(f *excelize.File, st *styles) error {
 	}
 	if err := set("C"+strconv.Itoa(row), run.Findings, st.integer); err != nil {
 		return err
+	}
+	// What the serials in no ledger entry most likely are (contract §3).
+	row += 2
+	if err := set("A"+strconv.Itoa(row), "Serials in no ledger entry, most likely", st.header); err != nil {
+		return err
+	}
+	if err := set("C"+strconv.Itoa(row), "Findings", st.header); err != nil {
+		return err
+	}
+	for i, class := range triageClasses {
+		if err := set("A"+strconv.Itoa(row+1+i), class, 0); err != nil {
+			return err
+		}
+		if err := set("C"+strconv.Itoa(row+1+i), a.triage[class], st.integer); err != nil {
+			return err
+		}
 	}
 	// The top tens side by side under the charts.
 	topRow := 47
@@ -477,4 +497,28 @@ func (a *auditSummary) charts(f *excelize.File, lastRule int) error {
 		Dimension: excelize.ChartDimension{Width: 720, Height: 460},
 		Format:    excelize.GraphicOptions{OffsetX: 5},
 	})
+}
+
+// triageClasses are the classes of sql/reports/setup.sql's finding_triage, in
+// the order the contract tries them.
+var triageClasses = []string{"likely typo", "inside uploaded range", "no similar serial"}
+
+// triageCounts counts the run's not_in_ledger findings per triage class.
+func triageCounts(ctx context.Context, conn *sql.Conn, runID int64) (map[string]int64, error) {
+	rows, err := conn.QueryContext(ctx, `SELECT finding_triage(rule, detail) AS class, count(*)
+		FROM findings WHERE run_id = ? AND finding_triage(rule, detail) IS NOT NULL GROUP BY class`, runID)
+	if err != nil {
+		return nil, fmt.Errorf("triage counts: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var class string
+		var n int64
+		if err := rows.Scan(&class, &n); err != nil {
+			return nil, err
+		}
+		out[class] = n
+	}
+	return out, rows.Err()
 }

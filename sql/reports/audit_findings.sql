@@ -1,13 +1,14 @@
 -- name: AuditFindings
 -- The Findings sheet and findings.parquet: every finding of the claims in
 -- report_scope, with the context of its claim (the version audited) and the
--- place of the claim row in its source file. Sorted as findings.csv.
+-- place of the claim row in its source file, and for a serial in no ledger
+-- entry what it most likely is (triage). Sorted as findings.csv.
 SELECT f.claim_id, f.rule, f.severity, f.component, f.serial_number,
     c.submitted_on, c.installed_on, c.postcode, postcode_state(c.postcode) AS state,
     c.rated_output_kw, c.panel_brand, c.panel_model,
     c.inverter_manufacturer || ' ' || c.inverter_model AS inverter,
     c.installer_id, fl.name AS source_file, c.line AS source_line,
-    f.detail
+    finding_triage(f.rule, f.detail) AS triage, f.detail
 FROM report_scope r
 JOIN findings f USING (run_id, claim_id)
 JOIN claims c USING (claim_id, file_id)

@@ -7,7 +7,8 @@
 --       verdict's panel.unauthorised_supplier finding); answered by the uploader.
 --   missing_from_ledger: a claimed panel or inverter serial in no ledger entry
 --       (panel/inverter.not_in_ledger); answered by every supplier authorised
---       for the claim's brand (or inverter manufacturer) on the installation date.
+--       for the claim's brand (or inverter manufacturer) on the installation date;
+--       the detail adds what the serial most likely is (sql/audit/triage.sql).
 --   late_upload: the claimed panel serial's ledger entry was uploaded after
 --       the installation date; answered by the uploader.
 CREATE OR REPLACE TEMP TABLE report_notice_items AS
@@ -25,7 +26,11 @@ SELECT DISTINCT s.supplier_norm, s.supplier_name, 'missing_from_ledger',
     c.installed_on, NULL::TIMESTAMP,
     f.component || ' serial ' || f.serial_number || ' is in no ledger entry; you were authorised to supply ' ||
         CASE f.component WHEN 'panel' THEN c.panel_brand ELSE c.inverter_manufacturer END ||
-        ' on ' || strftime(c.installed_on, '%Y-%m-%d')
+        ' on ' || strftime(c.installed_on, '%Y-%m-%d') ||
+        -- what the serial most likely is (the finding's triage): a serial left
+        -- out of an upload names the supplier whose range it fell out of
+        coalesce('; most likely: ' || CASE WHEN finding_triage(f.rule, f.detail) IS NOT NULL
+            THEN split_part(f.detail, '; serial ', 1) END, '')
 FROM report_scope r
 JOIN findings f USING (run_id, claim_id)
 JOIN claims c USING (claim_id, file_id)

@@ -28,3 +28,14 @@ CREATE OR REPLACE TEMP TABLE report_supplier_names AS
 SELECT supplier_norm, supplier_name, abn
 FROM suppliers
 QUALIFY row_number() OVER (PARTITION BY supplier_norm ORDER BY file_id DESC, line DESC) = 1;
+
+-- What an unmatched serial most likely is (contract §3, sql/audit/triage.sql):
+-- the class a panel.not_in_ledger or inverter.not_in_ledger detail begins
+-- with ('likely typo', 'inside uploaded range', 'no similar serial'); NULL
+-- for every other finding, and for details written before the triage existed.
+-- Derived from the stored detail, so findings keep their contract columns.
+CREATE OR REPLACE TEMP MACRO finding_triage(rule, detail) AS
+    CASE WHEN rule IN ('panel.not_in_ledger', 'inverter.not_in_ledger') THEN
+        CASE WHEN starts_with(detail, 'likely typo of ') THEN 'likely typo'
+             WHEN starts_with(detail, 'inside uploaded range ') THEN 'inside uploaded range'
+             WHEN starts_with(detail, 'no similar serial of ') THEN 'no similar serial' END END;

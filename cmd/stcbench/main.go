@@ -74,6 +74,12 @@ func run(ctx context.Context) error {
 	if *sf < 1 {
 		return errors.New("-sf must be at least 1")
 	}
+	// Absolute, since the plain script runs in the scenario's folder.
+	absRoot, err := filepath.Abs(*root)
+	if err != nil {
+		return err
+	}
+	*root = absRoot
 	logf := func(format string, args ...any) { fmt.Fprintf(os.Stderr, "stcbench: "+format+"\n", args...) }
 	self, err := os.Executable()
 	if err != nil {

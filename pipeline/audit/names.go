@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"sort"
 
 	"github.com/marcboeker/go-duckdb"
 
@@ -37,15 +38,26 @@ func LoadNameKeys(ctx context.Context, conn *sql.Conn, k *names.Keyer) (int, err
 	if err := rows.Close(); err != nil {
 		return 0, fmt.Errorf("name keys: %w", err)
 	}
+	type keyed struct{ brand, model, suffix string }
+	keys := make([]keyed, len(all))
+	brandIDs, modelIDs := map[string]int32{}, map[string]int32{}
+	for i, n := range all {
+		brand, _ := k.Brand(n)
+		model, suffix := k.Model(n)
+		keys[i] = keyed{brand, model, suffix}
+		brandIDs[brand], modelIDs[model] = 0, 0
+	}
+	number(brandIDs)
+	number(modelIDs)
 	err = conn.Raw(func(dc any) error {
 		app, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", "name_keys")
 		if err != nil {
 			return err
 		}
-		for _, n := range all {
-			brand, _ := k.Brand(n)
-			model, suffix := k.Model(n)
-			if err := app.AppendRow(n, names.Key(n), names.Base(n), brand, model, suffix); err != nil {
+		for i, n := range all {
+			x := keys[i]
+			if err := app.AppendRow(n, names.Key(n), names.Base(n), x.brand, x.model, x.suffix,
+				brandIDs[x.brand], modelIDs[x.model]); err != nil {
 				app.Close()
 				return err
 			}
@@ -56,4 +68,17 @@ func LoadNameKeys(ctx context.Context, conn *sql.Conn, k *names.Keyer) (int, err
 		return 0, fmt.Errorf("name keys: %w", err)
 	}
 	return len(all), nil
+}
+
+// number gives the keys of m the ids 1, 2, ... in key order, so an order by id
+// is an order by key (and runs give the same ids for the same names).
+func number(m map[string]int32) {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for i, k := range keys {
+		m[k] = int32(i + 1)
+	}
 }

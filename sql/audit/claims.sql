@@ -1,15 +1,13 @@
 -- name: AuditClaims
 -- The claims in scope with their STC arithmetic and the keys of their names
--- (data contract §3, Matching names): what every claim check reads. A *_key
--- column is the brand or model key; *_base is the brand without company forms
--- and *_name_key the model's name key, for saying when an alias or a
--- certification suffix made a match.
+-- (data contract §3, Matching names): what every claim check reads. *_key is
+-- a brand or model key, *_id its number in name_keys.
 CREATE OR REPLACE TEMP TABLE audit_claims AS
 SELECT c.*, s.* EXCLUDE (key),
-    pb.brand_key AS panel_brand_key, pb.brand_base AS panel_brand_base,
-    pm.model_key AS panel_model_key, pm.name_key AS panel_model_name_key,
-    ib.brand_key AS inverter_manufacturer_key, ib.brand_base AS inverter_manufacturer_base,
-    im.model_key AS inverter_model_key, im.name_key AS inverter_model_name_key
+    pb.brand_key AS panel_brand_key, pb.brand_id AS panel_brand_id,
+    pm.model_key AS panel_model_key, pm.model_id AS panel_model_id,
+    ib.brand_key AS inverter_manufacturer_key, ib.brand_id AS inverter_manufacturer_id,
+    im.model_key AS inverter_model_key, im.model_id AS inverter_model_id
 FROM claims_current c
 JOIN audit_scope USING (claim_id, file_id)
 JOIN stc_result s ON s.key = c.claim_id

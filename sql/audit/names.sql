@@ -23,13 +23,17 @@ UNION SELECT DISTINCT inverter_model FROM claims;
 
 -- name: NameKeys
 -- Filled by Go: for each name, its name key; as a brand, its base (company
--- forms dropped) and brand key, and whether a brand alias gave the key; as a
--- model, its model key and the certification suffix dropped ('' when none).
+-- forms dropped) and brand key; as a model, its model key and the
+-- certification suffix dropped ('' when none). brand_id and model_id number
+-- the distinct brand and model keys in key order, so the big working tables
+-- join and rank on integers.
 CREATE OR REPLACE TEMP TABLE name_keys (
     name         VARCHAR PRIMARY KEY,
     name_key     VARCHAR NOT NULL,
     brand_base   VARCHAR NOT NULL,
     brand_key    VARCHAR NOT NULL,
     model_key    VARCHAR NOT NULL,
-    model_suffix VARCHAR NOT NULL
+    model_suffix VARCHAR NOT NULL,
+    brand_id     INTEGER NOT NULL,
+    model_id     INTEGER NOT NULL
 );

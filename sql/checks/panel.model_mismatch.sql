@@ -3,13 +3,15 @@
 -- claim's, compared by brand and model key. (An entry under the claim's brand
 -- is preferred when one exists.) A brand alias or certification suffix that
 -- made one side match is named.
-SELECT claim_id, 'panel' AS component, serial_norm AS serial_number,
+SELECT m.claim_id, 'panel' AS component, m.serial_norm AS serial_number,
     'panel.model_mismatch' AS rule, 'error' AS severity,
-    'serial ' || serial_norm || ' is in the ledger under ' || licensee || ' model ' || model_number ||
-        '; the claim says ' || panel_brand || ' model ' || panel_model ||
-        matched_note(
-            [brand_note(panel_brand, panel_brand_key, panel_brand_base, licensee, licensee_key, licensee_base)],
-            [model_note(panel_model, panel_model_key, panel_model_name_key, model_number, model_key, model_name_key)]) AS detail
-FROM panel_matches
-WHERE ledger_file_id IS NOT NULL
-  AND (licensee_key <> panel_brand_key OR model_key <> panel_model_key);
+    'serial ' || m.serial_norm || ' is in the ledger under ' || m.licensee || ' model ' || m.model_number ||
+        '; the claim says ' || m.panel_brand || ' model ' || m.panel_model ||
+        matched_note([brand_note(cb, lb)], [model_note(cm, lm)]) AS detail
+FROM panel_matches m
+JOIN name_keys cb ON cb.name = m.panel_brand
+JOIN name_keys lb ON lb.name = m.licensee
+JOIN name_keys cm ON cm.name = m.panel_model
+JOIN name_keys lm ON lm.name = m.model_number
+WHERE m.ledger_file_id IS NOT NULL
+  AND (m.licensee_id <> m.panel_brand_id OR m.model_id <> m.panel_model_id);

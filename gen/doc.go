@@ -76,6 +76,13 @@
 // the last day of the clamped window, invalidations later re-validated,
 // invalidations older than the current entry, a serial also registered under
 // another licensee, underclaims. Each kind has variants (see faults.go).
+// A serial in no ledger entry (*.not_in_ledger) is one of three, a third
+// each, so every triage class of contract §3 shows: the installer mistyped a
+// serial (a digit read as a letter, or left out; the right serial stays in
+// the ledger, unclaimed), the supplier's upload left the serial out (its
+// neighbours are in the ledger), or a made-up serial far below any the
+// brand uploads. The truth names the class (triage.go) by the contract's
+// words: every one-edit variant looked up, neighbours found by number.
 //
 // Rows written to be rejected, 1 + claims/25 000 of each: a claim with
 // installed_on 2025-13-45, a claim with rated_output_kw like "6.6kW", a claim

@@ -372,7 +372,7 @@ func (w *world) mutate(c *claim) {
 				P.flag[ns] |= flagMangled
 				c.panels[p] = ns
 			} else {
-				P.model[s] = -1
+				c.panels[p] = w.unmatched(P, s, panelBrands[br].fam)
 			}
 		}
 	case kPanelInvalid:
@@ -467,7 +467,8 @@ func (w *world) mutate(c *claim) {
 			c.panels = append(c.panels, P.fresh(rng, P.fam[s], P.model[s], P.group[s]))
 		}
 	case kInvNotInLedger:
-		I.model[c.invs[rng.IntN(len(c.invs))]] = -1
+		p := rng.IntN(len(c.invs))
+		c.invs[p] = w.unmatched(I, c.invs[p], invBrands[invModels[c.iModel].brand].fam)
 	case kInvInvalid:
 		// The base files carry no status: invalidations come in file 02.
 		s := c.invs[rng.IntN(len(c.invs))]
@@ -616,3 +617,21 @@ func (w *world) authorisedEver(s, br int) bool {
 // neverTime stands for the ingest time of an undated ledger row: later than
 // every dated row.
 const neverTime = ts(math.MaxInt64)
+
+// unmatched makes the claimed serial s one that is in no ledger entry, in one
+// of the three ways contract §3 tells apart: the installer mistyped s (the
+// claim lists the typo; s stays in the ledger, unclaimed), the supplier's
+// upload left s out (its neighbours are in the ledger), or the serial is made
+// up. It returns the serial the claim lists.
+func (w *world) unmatched(t *serialTab, s int32, fam uint8) int32 {
+	switch w.rng.IntN(3) {
+	case 0:
+		return t.typo(w.rng, s)
+	case 1:
+		if ns := t.unused(w.rng, fam, t.group[s]); ns >= 0 {
+			return ns
+		}
+	}
+	t.model[s] = -1
+	return s
+}

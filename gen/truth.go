@@ -93,6 +93,8 @@ type auditor struct {
 	iHold   []int32
 	pOthers map[int32][]int32 // claim numbers listing a duplicated serial
 	iOthers map[int32][]int32
+	pIndex  *ledgerIndex // built on first use by triage.go
+	iIndex  *ledgerIndex
 	out     []finding
 	buf     []byte
 }
@@ -201,7 +203,7 @@ func (a *auditor) claim(c *claim) {
 		}
 		e, ok := a.match(true, s, pm.brand)
 		if !ok {
-			a.add(c, "panel", text(s), rPanelNotInLedger, "serial is in no panel-ledger entry")
+			a.add(c, "panel", text(s), rPanelNotInLedger, a.triage(true, text(s), pm.brand)+"; serial is in no panel-ledger entry")
 			continue
 		}
 		em := panelModels[e.model]
@@ -232,7 +234,7 @@ func (a *auditor) claim(c *claim) {
 		}
 		e, ok := a.match(false, s, im.brand)
 		if !ok {
-			a.add(c, "inverter", text(s), rInvNotInLedger, "serial is in no inverter-ledger entry")
+			a.add(c, "inverter", text(s), rInvNotInLedger, a.triage(false, text(s), im.brand)+"; serial is in no inverter-ledger entry")
 			continue
 		}
 		em := invModels[e.model]

@@ -20,6 +20,7 @@ import (
 const (
 	flagMangled   uint8 = 1 << iota // its ledger row is written as 1.23457E+11 and rejected
 	flagNotLegacy                   // inverter: keep it out of the legacy (undated) file
+	flagText                        // its text is texts[id], a mistyped copy of another serial's
 )
 
 // serialTab holds every serial of one component (panel or inverter). A serial
@@ -27,6 +28,8 @@ const (
 type serialTab struct {
 	fams   []family
 	next   []uint64 // per family: the last number handed out
+	start  []uint64 // per family: the first number handed out is above this
+	texts  map[int32]string
 	fam    []uint8
 	num    []uint64
 	model  []int16 // model the base ledger entry names; -1: not in the ledger
@@ -36,11 +39,12 @@ type serialTab struct {
 }
 
 func newSerialTab(fams []family, rng *rand.Rand, capHint int) *serialTab {
-	t := &serialTab{fams: fams, next: make([]uint64, len(fams))}
+	t := &serialTab{fams: fams, next: make([]uint64, len(fams)), texts: map[int32]string{}}
 	for i, f := range fams {
 		span := f.hi - f.lo
 		t.next[i] = f.lo + rng.Uint64N(span/4)
 	}
+	t.start = slices.Clone(t.next)
 	t.fam = make([]uint8, 0, capHint)
 	t.num = make([]uint64, 0, capHint)
 	t.model = make([]int16, 0, capHint)
@@ -85,6 +89,9 @@ func (t *serialTab) skip(rng *rand.Rand, fam uint8) {
 
 // appendText writes the canonical (already normalised) text of serial id.
 func (t *serialTab) appendText(b []byte, id int32) []byte {
+	if t.flag[id]&flagText != 0 {
+		return append(b, t.texts[id]...)
+	}
 	f := &t.fams[t.fam[id]]
 	b = append(b, f.prefix...)
 	n := t.num[id]
@@ -97,6 +104,52 @@ func (t *serialTab) appendText(b []byte, id int32) []byte {
 }
 
 func (t *serialTab) text(id int32) string { return string(t.appendText(nil, id)) }
+
+// add appends a serial that no ledger row holds.
+func (t *serialTab) add(fam uint8, num uint64, group int32, flag uint8) int32 {
+	id := int32(len(t.fam))
+	t.fam = append(t.fam, fam)
+	t.num = append(t.num, num)
+	t.model = append(t.model, -1)
+	t.group = append(t.group, group)
+	t.status = append(t.status, 0)
+	t.flag = append(t.flag, flag)
+	return id
+}
+
+// typo adds a serial in no ledger: serial id as an installer mistyped it, one
+// digit read as a letter (0 as O, 1 as I, 2 as Z, 5 as S, 8 as B) or one digit
+// left out. No family has a letter or one digit fewer there, so the text is
+// no other serial's.
+func (t *serialTab) typo(rng *rand.Rand, id int32) int32 {
+	txt := t.appendText(nil, id)
+	var at []int
+	for i, c := range txt {
+		if c >= '0' && c <= '9' {
+			at = append(at, i)
+		}
+	}
+	i := at[rng.IntN(len(at))]
+	if letter := "OIZ??S??B?"[txt[i]-'0']; letter != '?' && rng.IntN(2) == 0 {
+		txt[i] = letter
+	} else {
+		txt = append(txt[:i], txt[i+1:]...)
+	}
+	nt := t.add(t.fam[id], 0, t.group[id], flagText)
+	t.texts[nt] = string(txt)
+	return nt
+}
+
+// unused adds a serial of family fam that no ledger holds nor ever will: its
+// number lies more than 1,000 below every number the family hands out (a
+// made-up serial). It returns -1 when the family has no such room.
+func (t *serialTab) unused(rng *rand.Rand, fam uint8, group int32) int32 {
+	room := t.start[fam] - t.fams[fam].lo
+	if room < 10_000 {
+		return -1
+	}
+	return t.add(fam, t.fams[fam].lo+rng.Uint64N(room-2_000), group, 0)
+}
 
 // exhausted is the panic of a serial family that ran out of numbers;
 // Generate turns it into an error.

@@ -58,7 +58,8 @@ func newFixture(t *testing.T) *fixture {
 		Quarantine: filepath.Join(dir, "quarantine"), Reports: filepath.Join(dir, "reports")}
 	logs := &syncBuffer{}
 	clk := &clock{t: time.Date(2026, 11, 24, 9, 0, 0, 0, cfg.Timezone.Loc)}
-	r := NewRunner(cfg, filepath.Join(dir, "store.duckdb"), slog.New(slog.NewTextHandler(logs, nil)), "stcrecon test")
+	db := filepath.Join(dir, "var", "store.duckdb") // var/ does not exist yet
+	r := NewRunner(cfg, db, slog.New(slog.NewTextHandler(logs, nil)), "stcrecon test")
 	r.Now = clk.Now
 	r.poll = 20 * time.Millisecond
 	return &fixture{r: r, dir: dir, clk: clk, logs: logs}

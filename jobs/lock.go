@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -69,6 +70,9 @@ func ServeLockPath(db string) string { return db + ".serve.lock" }
 // TryLock takes the lock at path for h, or returns a *HeldError naming the
 // holder. what names the locked thing in that message.
 func TryLock(path, what string, h Holder) (*Lock, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil { // the store's folder, on a first run
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", path, err)

@@ -30,8 +30,11 @@ func (r *Runner) Serve(ctx context.Context) error {
 		return errors.New("the config schedules no jobs: nothing to serve")
 	}
 	lock, err := TryLock(ServeLockPath(r.DB), "the store "+r.DB, Me(r.Command, "", r.now().In(r.zone())))
-	if err != nil {
+	var held *HeldError
+	if errors.As(err, &held) {
 		return fmt.Errorf("another serve runs on this store: %w", err)
+	} else if err != nil {
+		return err
 	}
 	defer lock.Unlock()
 

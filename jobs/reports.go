@@ -48,7 +48,7 @@ func monthlyComplianceJob(ctx context.Context, run *runEnv) error {
 	if err != nil {
 		return err
 	}
-	files, err := reports.WriteCompliance(ctx, run.store.DB, from, to, run.r.now(), dir)
+	files, err := reports.WriteCompliance(ctx, run.store.DB, run.r.Config.Names, from, to, run.r.now(), dir)
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func weeklyNoticesJob(ctx context.Context, run *runEnv) error {
 	if err != nil {
 		return err
 	}
-	files, err := reports.WriteNotices(ctx, run.store.DB, run.r.Config.Notices, run.r.now(), dir)
+	files, err := reports.WriteNotices(ctx, run.store.DB, run.r.Config.Names, run.r.Config.Notices, run.r.now(), dir)
 	if err != nil {
 		return err
 	}

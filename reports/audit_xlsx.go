@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"stcrecon/pipeline/audit"
+	"stcrecon/pipeline/names"
 	"stcrecon/pipeline/store"
 	queries "stcrecon/sql"
 )
@@ -27,11 +28,17 @@ func buildVersion() string {
 	return "(devel)"
 }
 
-// reportConn pins one connection of db and creates the report helpers
+// reportConn pins one connection of db, loads the keys names are compared by
+// (the audit's own audit.LoadNameKeys under keys: the configuration's brand
+// aliases and model suffixes, into temp tables) and creates the report helpers
 // (sql/reports/setup.sql) on it; the temp tables of a report live there.
-func reportConn(ctx context.Context, db *sql.DB) (*sql.Conn, error) {
+func reportConn(ctx context.Context, db *sql.DB, keys *names.Keyer) (*sql.Conn, error) {
 	conn, err := db.Conn(ctx)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := audit.LoadNameKeys(ctx, conn, keys); err != nil {
+		conn.Close()
 		return nil, err
 	}
 	if err := execReportFile(ctx, conn, "setup.sql"); err != nil {
@@ -51,7 +58,7 @@ func execReportFile(ctx context.Context, conn *sql.Conn, name string, args ...an
 // the matches that put each claim down to a supplier (for the top tens of the
 // summary: the Parquet files do not need them).
 func auditScope(ctx context.Context, db *sql.DB, run *audit.Run, suppliers bool) (*sql.Conn, error) {
-	conn, err := reportConn(ctx, db)
+	conn, err := reportConn(ctx, db, run.Names)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"stcrecon/pipeline/names"
 	queries "stcrecon/sql"
 )
 
@@ -46,11 +47,11 @@ type ComplianceFiles struct {
 // with charts, then a sheet per table) and each table as CSV. Each claim
 // counts with its current verdict (claim_results_current). now is the time
 // the report names as its creation.
-func WriteCompliance(ctx context.Context, db *sql.DB, from, to, now time.Time, dir string) (*ComplianceFiles, error) {
+func WriteCompliance(ctx context.Context, db *sql.DB, keys *names.Keyer, from, to, now time.Time, dir string) (*ComplianceFiles, error) {
 	if to.Before(from) {
 		return nil, fmt.Errorf("compliance report: the period ends (%s) before it starts (%s)", to.Format(time.DateOnly), from.Format(time.DateOnly))
 	}
-	conn, err := reportConn(ctx, db)
+	conn, err := reportConn(ctx, db, keys)
 	if err != nil {
 		return nil, fmt.Errorf("compliance report: %w", err)
 	}

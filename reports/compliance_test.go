@@ -72,7 +72,7 @@ func TestComplianceReport(t *testing.T) {
 	ctx := context.Background()
 	fx := mustFixture(t)
 	dir := t.TempDir()
-	out, err := WriteCompliance(ctx, fx.st.DB, day("2025-03-01"), day("2025-05-31"), storetest.Now, dir)
+	out, err := WriteCompliance(ctx, fx.st.DB, fx.run1.Names, day("2025-03-01"), day("2025-05-31"), storetest.Now, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func TestComplianceReport(t *testing.T) {
 		t.Errorf("by_month claims is a %v cell", typ)
 	}
 
-	if _, err := WriteCompliance(ctx, fx.st.DB, day("2025-06-01"), day("2025-05-01"), storetest.Now, t.TempDir()); err == nil {
+	if _, err := WriteCompliance(ctx, fx.st.DB, fx.run1.Names, day("2025-06-01"), day("2025-05-01"), storetest.Now, t.TempDir()); err == nil {
 		t.Error("a period that ends before it starts was accepted")
 	}
 }
@@ -175,7 +175,7 @@ func TestSheetRowLimit(t *testing.T) {
 	defer func(n int) { sheetRowLimit = n }(sheetRowLimit)
 	sheetRowLimit = 5
 	dir := t.TempDir()
-	out, err := WriteCompliance(context.Background(), fx.st.DB, day("2025-01-01"), day("2025-12-31"), storetest.Now, dir)
+	out, err := WriteCompliance(context.Background(), fx.st.DB, fx.run1.Names, day("2025-01-01"), day("2025-12-31"), storetest.Now, dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"stcrecon/configs"
+	"stcrecon/pipeline/names"
 )
 
 // noticeItems are the three things a supplier answers for (data contract
@@ -68,7 +69,7 @@ type evidenceRow struct {
 // evidence.csv and evidence.xlsx; and dir/index.csv. Everything is written
 // into a fresh folder beside dir and renamed into place, so dir never mixes
 // the notices of two runs; dir must not exist or be empty.
-func WriteNotices(ctx context.Context, db *sql.DB, cfg configs.Notices, now time.Time, dir string) (*NoticeFiles, error) {
+func WriteNotices(ctx context.Context, db *sql.DB, keys *names.Keyer, cfg configs.Notices, now time.Time, dir string) (*NoticeFiles, error) {
 	tmpl, err := template.New("notice").Option("missingkey=error").Funcs(template.FuncMap{"num": num}).Parse(cfg.TemplateText)
 	if err != nil {
 		return nil, fmt.Errorf("notices: template %s: %w", cfg.TemplateName, err)
@@ -78,7 +79,7 @@ func WriteNotices(ctx context.Context, db *sql.DB, cfg configs.Notices, now time
 	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("notices: %w", err)
 	}
-	conn, err := reportConn(ctx, db)
+	conn, err := reportConn(ctx, db, keys)
 	if err != nil {
 		return nil, fmt.Errorf("notices: %w", err)
 	}

@@ -33,7 +33,7 @@ func TestNotices(t *testing.T) {
 	ctx := context.Background()
 	fx := mustFixture(t)
 	dir := filepath.Join(t.TempDir(), "notices")
-	out, err := WriteNotices(ctx, fx.st.DB, mustNoticeConfig(t), storetest.Now, dir)
+	out, err := WriteNotices(ctx, fx.st.DB, fx.run1.Names, mustNoticeConfig(t), storetest.Now, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func TestNotices(t *testing.T) {
 	}
 
 	// Notices go to a new folder only, never over earlier ones.
-	if _, err := WriteNotices(ctx, fx.st.DB, mustNoticeConfig(t), storetest.Now, dir); err == nil {
+	if _, err := WriteNotices(ctx, fx.st.DB, fx.run1.Names, mustNoticeConfig(t), storetest.Now, dir); err == nil {
 		t.Error("notices were written into a folder that holds notices")
 	}
 
@@ -79,7 +79,7 @@ func TestNotices(t *testing.T) {
 	cfg := mustNoticeConfig(t)
 	cfg.TemplateText = `{{.Supplier}} owes a reply by {{.RespondBy}} on {{.Items}} items`
 	dir2 := filepath.Join(t.TempDir(), "n")
-	if _, err := WriteNotices(ctx, fx.st.DB, cfg, storetest.Now, dir2); err != nil {
+	if _, err := WriteNotices(ctx, fx.st.DB, fx.run1.Names, cfg, storetest.Now, dir2); err != nil {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(filepath.Join(dir2, "sol-ar-eclair-pty-ltd", "notice.html"))
@@ -87,7 +87,7 @@ func TestNotices(t *testing.T) {
 		t.Errorf("custom template gave %q", b)
 	}
 	cfg.TemplateText = `{{.NoSuchField}}`
-	if _, err := WriteNotices(ctx, fx.st.DB, cfg, storetest.Now, filepath.Join(t.TempDir(), "n")); err == nil {
+	if _, err := WriteNotices(ctx, fx.st.DB, fx.run1.Names, cfg, storetest.Now, filepath.Join(t.TempDir(), "n")); err == nil {
 		t.Error("a template naming a missing field was accepted")
 	}
 }

@@ -61,11 +61,11 @@ the summary.`,
 			return usagef("--to %s is before --from %s", *to, *from)
 		}
 		ctx := cmd.Context()
-		_, st, err := sf.open(ctx, existingStore)
+		cfg, st, err := sf.open(ctx, existingStore)
 		if err != nil {
 			return err
 		}
-		files, err := reports.WriteCompliance(ctx, st.DB, f, t, time.Now(), *out)
+		files, err := reports.WriteCompliance(ctx, st.DB, cfg.Names, f, t, time.Now(), *out)
 		if cerr := st.Close(); err == nil {
 			err = cerr
 		}
@@ -104,7 +104,7 @@ exist or be empty.`,
 		if err != nil {
 			return err
 		}
-		files, err := reports.WriteNotices(ctx, st.DB, cfg.Notices, time.Now(), *out)
+		files, err := reports.WriteNotices(ctx, st.DB, cfg.Names, cfg.Notices, time.Now(), *out)
 		if cerr := st.Close(); err == nil {
 			err = cerr
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"stcrecon/configs"
+	"stcrecon/pipeline/names"
 	"stcrecon/pipeline/store"
 	queries "stcrecon/sql"
 )
@@ -30,6 +31,9 @@ type Run struct {
 	StcsClaimed int64
 	StcsAtRisk  int64
 	ByRule      map[string]int64
+	// Names made the keys the run compared names by; its reports compare by
+	// the same (nil: no aliases or suffixes).
+	Names *names.Keyer
 }
 
 // Auditor runs the checks of the data contract §3 over the store.
@@ -56,7 +60,7 @@ func (a *Auditor) Run(ctx context.Context, all bool) (*Run, error) {
 	}
 	defer conn.Close()
 	began := time.Now()
-	run := &Run{Scope: "new", StartedAt: a.now(), ByRule: map[string]int64{}}
+	run := &Run{Scope: "new", StartedAt: a.now(), ByRule: map[string]int64{}, Names: a.Config.Names}
 	if all {
 		run.Scope = "all"
 	}

@@ -7,9 +7,9 @@ SELECT s.supplier, s.abn,
     count(DISTINCT i.claim_id) AS claims,
     count(DISTINCT i.serial_number) AS serials,
     coalesce((SELECT sum(r.stcs_at_risk) FROM report_scope r
-              WHERE r.claim_id IN (SELECT claim_id FROM report_notice_items x WHERE x.supplier_norm = s.supplier_norm)), 0)::BIGINT AS stcs_at_risk,
-    s.supplier_norm AS supplier_key
+              WHERE r.claim_id IN (SELECT claim_id FROM report_notice_items x WHERE x.supplier_key = s.supplier_key)), 0)::BIGINT AS stcs_at_risk,
+    s.supplier_key
 FROM report_notice_suppliers s
-JOIN report_notice_items i USING (supplier_norm)
-GROUP BY s.supplier, s.abn, s.supplier_norm
-ORDER BY s.supplier, s.supplier_norm;
+JOIN report_notice_items i USING (supplier_key)
+GROUP BY s.supplier, s.abn, s.supplier_key
+ORDER BY s.supplier, s.supplier_key;

@@ -23,11 +23,25 @@ CREATE OR REPLACE TEMP MACRO postcode_state(p) AS (
         ELSE 'unknown' END
     FROM n);
 
--- The name and ABN a supplier goes by: its latest row in the suppliers lists.
+-- Names are compared by their keys (contract §3, Matching names), the ones the
+-- audit uses: name_keys is filled first by the audit's own loader
+-- (pipeline/audit LoadNameKeys, sql/audit/names.sql) under the configuration's
+-- brand aliases and model suffixes.
+
+-- Every supplier authorisation with the brand keys of the supplier and of the
+-- brand (and the brand key's id), as the audit's audit_suppliers.
+CREATE OR REPLACE TEMP TABLE report_suppliers AS
+SELECT s.*, n.brand_key AS supplier_key, b.brand_key, b.brand_id
+FROM suppliers s
+JOIN name_keys n ON n.name = s.supplier_name
+JOIN name_keys b ON b.name = s.brand;
+
+-- The name and ABN a supplier (by brand key) goes by: its latest row in the
+-- suppliers lists.
 CREATE OR REPLACE TEMP TABLE report_supplier_names AS
-SELECT supplier_norm, supplier_name, abn
-FROM suppliers
-QUALIFY row_number() OVER (PARTITION BY supplier_norm ORDER BY file_id DESC, line DESC) = 1;
+SELECT supplier_key, supplier_name, abn
+FROM report_suppliers
+QUALIFY row_number() OVER (PARTITION BY supplier_key ORDER BY file_id DESC, line DESC) = 1;
 
 -- What an unmatched serial most likely is (contract §3, sql/audit/triage.sql):
 -- the class a panel.not_in_ledger or inverter.not_in_ledger detail begins

@@ -270,6 +270,14 @@ func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string)
 			return reject(err)
 		}
 		bad = scan.bad
+		if scan.odd {
+			textBad, err := normaliseStage(ctx, conn, layout)
+			if err != nil {
+				return res, err
+			}
+			bad = append(bad, textBad...)
+			sort.SliceStable(bad, func(i, j int) bool { return bad[i].Line < bad[j].Line })
+		}
 	case "xlsx":
 		link, err := file.safePath(path, ".xlsx")
 		if err != nil {
@@ -281,6 +289,11 @@ func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string)
 			}
 			return reject(err)
 		}
+		textBad, err := normaliseStage(ctx, conn, layout)
+		if err != nil {
+			return res, err
+		}
+		bad = append(bad, textBad...)
 	}
 	for i := range bad {
 		bad[i].File = name

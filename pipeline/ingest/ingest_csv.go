@@ -30,6 +30,9 @@ type csvScan struct {
 	// cuts are the byte ranges (after any BOM) of rows longer than
 	// maxRowBytes: they are rejects, and DuckDB reads a copy without them.
 	cuts []byteRange
+	// odd is set when the file has a byte other than printable ASCII and
+	// line ends: its text cells then go through normaliseStage.
+	odd bool
 }
 
 type byteRange struct{ from, to int64 }
@@ -89,6 +92,9 @@ func scanCSV(f io.Reader) (*csvScan, error) {
 				return nil, &FileError{Line: line, Msg: "not UTF-8 text (save the file as CSV UTF-8)"}
 			}
 			carry = append(carry[:0], data[cut:]...)
+			if !s.odd {
+				s.odd = oddBytes(chunk)
+			}
 			p.feed(chunk, s)
 		}
 		if err == io.EOF {

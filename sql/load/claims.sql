@@ -62,10 +62,12 @@ SELECT line,
         CASE WHEN len(list_filter(panel_list, s -> is_sci_notation(s))) > 0
             THEN problem('panel_serials', panel_serials,
                 'a serial is in scientific notation, as a spreadsheet writes a long number; its digits are lost: export the column as text') END,
+        serial_char_problem('panel_serials', panel_serials, list_filter(panel_list, s -> serial_bad_char(s) IS NOT NULL AND NOT is_sci_notation(s))[1]),
         CASE WHEN len(inverter_list) = 0 THEN problem('inverter_serials', inverter_serials, 'no inverter serial listed') END,
         CASE WHEN len(list_filter(inverter_list, s -> is_sci_notation(s))) > 0
             THEN problem('inverter_serials', inverter_serials,
-                'a serial is in scientific notation, as a spreadsheet writes a long number; its digits are lost: export the column as text') END
+                'a serial is in scientific notation, as a spreadsheet writes a long number; its digits are lost: export the column as text') END,
+        serial_char_problem('inverter_serials', inverter_serials, list_filter(inverter_list, s -> serial_bad_char(s) IS NOT NULL AND NOT is_sci_notation(s))[1])
     ], p -> p IS NOT NULL) AS problems
 FROM typed;
 

@@ -121,7 +121,9 @@ func writeCSV(ctx context.Context, db *sql.DB, path string, t table) error {
 	})
 }
 
-// writeAtomic writes path through a temporary file renamed into place.
+// writeAtomic writes path through a temporary file renamed into place, with
+// the mode 0644 of an ordinary output file (os.CreateTemp makes 0600, which
+// other analysts' accounts could not read).
 func writeAtomic(path string, write func(*os.File) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
@@ -129,6 +131,10 @@ func writeAtomic(path string, write func(*os.File) error) error {
 	}
 	defer os.Remove(tmp.Name())
 	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(0o644); err != nil {
 		tmp.Close()
 		return err
 	}

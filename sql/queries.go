@@ -85,6 +85,21 @@ func Checks() []string {
 	return ids
 }
 
+// List returns the names of the files in one folder ("audit", "checks"), as
+// Get takes them ("audit/scope.sql"), in byte order.
+func List(dir string) ([]string, error) {
+	entries, err := fs.ReadDir(files, dir)
+	if err != nil {
+		return nil, fmt.Errorf("sql/%s: %w", dir, err)
+	}
+	var out []string
+	for _, e := range entries {
+		out = append(out, path.Join(dir, e.Name()))
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
 // Check returns the SQL of one check by rule id.
 func Check(rule string) (string, error) { return Get(path.Join("checks", rule+".sql")) }
 

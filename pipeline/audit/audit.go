@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
@@ -18,11 +19,12 @@ import (
 // Run is what one audit run did.
 type Run struct {
 	ID          int64
-	Scope       string // "new" or "all"
+	Scope       string // "new" (the nightly run) or "all"
 	StartedAt   time.Time
 	FinishedAt  time.Time
 	LastFileID  int64 // the newest file the run saw
 	PrevFileID  int64 // the newest file the previous run saw (rejects after it are this run's)
+	PrevRunID   int64 // the previous run (0: none)
 	Claims      int64
 	Passed      int64
 	Review      int64
@@ -34,7 +36,28 @@ type Run struct {
 	// Names made the keys the run compared names by; its reports compare by
 	// the same (nil: no aliases or suffixes).
 	Names *names.Keyer
+
+	// Why the run audited what it did.
+	AllReason string // why every claim was audited ("" for a nightly run that was not)
+	New       int64  // claims no run had audited
+	Amended   int64  // new versions of audited claims
+	Reaudited int64  // claims audited before whose inputs changed (all of them when AllReason is set)
+	ByTrigger map[string]int64
+
+	// What changed since each claim's previous audit (changes.csv).
+	Changed        int64 // claims whose verdict or findings changed
+	VerdictChanged int64 // of those, claims whose status changed
+	NowFail        int64 // ... and is now fail
+	NowReview      int64
+	NowPass        int64
+
+	ConfigSHA256 string // Fingerprint of the configuration and checks used
 }
+
+// Publish writes a run's outputs from inside the run's transaction (q sees the
+// run's findings and results). The run is recorded only if Publish returns
+// nil; an error leaves the store as if the run had not happened.
+type Publish func(ctx context.Context, q store.Querier, run *Run) error
 
 // Auditor runs the checks of the data contract §3 over the store.
 type Auditor struct {
@@ -51,21 +74,57 @@ func (a *Auditor) now() time.Time {
 	return time.Now().UTC()
 }
 
-// Run audits the claims not yet audited (all current claims when all is set)
-// and records the run, its findings and its claim results in one transaction.
+// changedSQL are the files that find the claims whose inputs changed since the
+// previous run, one kind of input each.
+var changedSQL = []string{
+	"audit/changed_ledger.sql",
+	"audit/changed_claims.sql",
+	"audit/changed_cec.sql",
+	"audit/changed_suppliers.sql",
+	"audit/changed_unmatched.sql",
+}
+
+// Run audits and records the run, with no output files; see RunAndPublish.
 func (a *Auditor) Run(ctx context.Context, all bool) (*Run, error) {
-	conn, err := a.Store.DB.Conn(ctx)
+	return a.RunAndPublish(ctx, all, nil)
+}
+
+// RunAndPublish audits the current version of every claim when all is set;
+// else (the nightly run) the new and amended claims and every claim whose
+// inputs changed since the previous run (data contract §4). Findings, claim
+// results, changes and the run record are written in one transaction, which
+// commits only after publish (when not nil) has written the run's files: a run
+// whose files could not be written is not recorded, and the next run audits
+// its claims again.
+func (a *Auditor) RunAndPublish(ctx context.Context, all bool, publish Publish) (*Run, error) {
+	run, err := a.run(ctx, all, publish)
 	if err != nil {
 		return nil, fmt.Errorf("audit: %w", err)
 	}
+	return run, nil
+}
+
+func (a *Auditor) run(ctx context.Context, all bool, publish Publish) (*Run, error) {
+	conn, err := a.Store.DB.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
 	defer conn.Close()
 	began := time.Now()
-	run := &Run{Scope: "new", StartedAt: a.now(), ByRule: map[string]int64{}, Names: a.Config.Names}
+	run := &Run{Scope: "new", StartedAt: a.now(), ByRule: map[string]int64{}, ByTrigger: map[string]int64{}, Names: a.Config.Names}
 	if all {
 		run.Scope = "all"
+		run.AllReason = "--all"
 	}
 	if err := LoadConfigTables(ctx, conn, a.Config); err != nil {
-		return nil, fmt.Errorf("audit: config: %w", err)
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	schemaVersion, err := a.Store.SchemaVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if run.ConfigSHA256, err = Fingerprint(a.Config, schemaVersion); err != nil {
+		return nil, err
 	}
 	t0 := time.Now()
 	nNames, err := LoadNameKeys(ctx, conn, a.Config.Names)
@@ -78,32 +137,41 @@ func (a *Auditor) Run(ctx context.Context, all bool) (*Run, error) {
 		return nil, err
 	}
 	defer tx.Rollback()
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(file_id), 0) FROM files`).Scan(&run.LastFileID); err != nil {
+	var filesSeen int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(file_id), 0), count(*) FROM files`).Scan(&run.LastFileID, &filesSeen); err != nil {
 		return nil, err
 	}
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(last_file_id), 0) FROM audit_runs`).Scan(&run.PrevFileID); err != nil {
+	if err := a.previous(ctx, tx, run); err != nil {
 		return nil, err
 	}
 	if err := tx.QueryRowContext(ctx, `SELECT nextval('audit_run_seq')`).Scan(&run.ID); err != nil {
 		return nil, err
 	}
 	// The claims in scope, their STC arithmetic, and their ledger matches.
-	if err := store.ExecFile(ctx, tx, "audit/scope.sql", all); err != nil {
+	if err := store.ExecFile(ctx, tx, "audit/scope_params.sql", run.AllReason != "", run.PrevFileID); err != nil {
 		return nil, err
 	}
-	for _, f := range []string{"audit/stc.sql", "audit/claims.sql", "audit/keys.sql", "audit/matches.sql", "audit/duplicates.sql", "audit/triage.sql"} {
+	if run.AllReason == "" {
+		for _, f := range changedSQL {
+			t0 := time.Now()
+			if err := store.ExecFile(ctx, tx, f); err != nil {
+				return nil, err
+			}
+			a.log().Info("audit: step", "sql", f, "seconds", time.Since(t0).Seconds())
+		}
+	}
+	for _, f := range []string{"audit/scope.sql", "audit/stc.sql", "audit/claims.sql", "audit/keys.sql", "audit/matches.sql", "audit/duplicates.sql", "audit/triage.sql"} {
 		t0 := time.Now()
 		if err := store.ExecFile(ctx, tx, f); err != nil {
 			return nil, err
 		}
 		a.log().Info("audit: step", "sql", f, "seconds", time.Since(t0).Seconds())
 	}
-	var inScope int64
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM audit_claims`).Scan(&inScope); err != nil {
+	if err := a.countScope(ctx, tx, run); err != nil {
 		return nil, err
 	}
-	a.log().Info("audit: claims in scope", "run", run.ID, "scope", run.Scope, "claims", inScope,
-		"seconds", time.Since(began).Seconds())
+	a.log().Info("audit: claims in scope", "run", run.ID, "scope", run.Scope, "all_because", run.AllReason,
+		"new", run.New, "amended", run.Amended, "reaudited", run.Reaudited, "seconds", time.Since(began).Seconds())
 	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE run_findings (
 		claim_id VARCHAR, component VARCHAR, serial_number VARCHAR, rule VARCHAR, severity VARCHAR, detail VARCHAR)`); err != nil {
 		return nil, err
@@ -116,7 +184,7 @@ func (a *Auditor) Run(ctx context.Context, all bool) (*Run, error) {
 		start := time.Now()
 		res, err := tx.ExecContext(ctx, "INSERT INTO run_findings "+q)
 		if err != nil {
-			return nil, fmt.Errorf("audit: sql/checks/%s.sql: %w", rule, err)
+			return nil, fmt.Errorf("sql/checks/%s.sql: %w", rule, err)
 		}
 		n, _ := res.RowsAffected()
 		a.log().Info("audit: check", "rule", rule, "findings", n, "seconds", time.Since(start).Seconds())
@@ -124,46 +192,129 @@ func (a *Auditor) Run(ctx context.Context, all bool) (*Run, error) {
 	if err := store.ExecFile(ctx, tx, "audit/results.sql", run.ID); err != nil {
 		return nil, err
 	}
+	if err := store.ExecFile(ctx, tx, "audit/changes.sql", run.ID); err != nil {
+		return nil, err
+	}
 	if err := store.ExecFile(ctx, tx, "audit/cleanup.sql"); err != nil {
 		return nil, err
 	}
 	run.FinishedAt = a.now()
+	if err := a.count(ctx, tx, run); err != nil {
+		return nil, err
+	}
 	cfgJSON, err := json.Marshal(a.Config.STC)
 	if err != nil {
 		return nil, err
 	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_runs (run_id, started_at, finished_at, scope, last_file_id,
+			claims, passed, review, failed, findings, config, config_sha256, files_seen)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		run.ID, run.StartedAt, run.FinishedAt, run.Scope, run.LastFileID, run.Claims, run.Passed, run.Review, run.Failed,
+		run.Findings, string(cfgJSON), run.ConfigSHA256, filesSeen); err != nil {
+		return nil, err
+	}
+	if publish != nil {
+		if err := publish(ctx, tx, run); err != nil {
+			return nil, fmt.Errorf("run %d not recorded; the next run audits its claims again: %w", run.ID, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("run %d not recorded (its files may be in place; the next run audits its claims again): %w", run.ID, err)
+	}
+	return run, nil
+}
+
+// previous reads what the previous run saw and decides whether this nightly
+// run must audit every claim: no run yet, a different configuration or checks,
+// or a file that became visible below the previous run's mark.
+func (a *Auditor) previous(ctx context.Context, tx *sql.Tx, run *Run) error {
+	var (
+		prevID, prevLast int64
+		prevSeen         sql.NullInt64
+		prevSHA          sql.NullString
+	)
+	err := tx.QueryRowContext(ctx, `SELECT run_id, last_file_id, files_seen, config_sha256
+		FROM audit_runs ORDER BY run_id DESC LIMIT 1`).Scan(&prevID, &prevLast, &prevSeen, &prevSHA)
+	if errors.Is(err, sql.ErrNoRows) {
+		if run.AllReason == "" {
+			run.AllReason = "first run"
+		}
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	run.PrevRunID, run.PrevFileID = prevID, prevLast
+	if run.AllReason != "" {
+		return nil
+	}
+	if !prevSHA.Valid || prevSHA.String != run.ConfigSHA256 {
+		run.AllReason = fmt.Sprintf("the configuration or the checks changed since run %d", prevID)
+		return nil
+	}
+	var seenNow int64
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM files WHERE file_id <= ?`, prevLast).Scan(&seenNow); err != nil {
+		return err
+	}
+	if !prevSeen.Valid || seenNow != prevSeen.Int64 {
+		run.AllReason = fmt.Sprintf("files were loaded below run %d's mark after it ran", prevID)
+	}
+	return nil
+}
+
+// countScope puts how many claims are in scope, and why, on run.
+func (a *Auditor) countScope(ctx context.Context, tx *sql.Tx, run *Run) error {
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE reason = 'new'), count(*) FILTER (WHERE reason = 'amended'),
+			count(*) FILTER (WHERE reason IN ('inputs', 'all')) FROM audit_scope`).Scan(&run.New, &run.Amended, &run.Reaudited); err != nil {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT trigger, count(DISTINCT claim_id) FROM changed_claims GROUP BY trigger`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t string
+		var n int64
+		if err := rows.Scan(&t, &n); err != nil {
+			return err
+		}
+		run.ByTrigger[t] = n
+	}
+	return rows.Err()
+}
+
+// count puts the run's totals on run: verdicts, findings by rule, changes.
+func (a *Auditor) count(ctx context.Context, tx *sql.Tx, run *Run) error {
 	if err := tx.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE status = 'pass'), count(*) FILTER (WHERE status = 'review'),
 			count(*) FILTER (WHERE status = 'fail'), coalesce(sum(stcs_claimed), 0), coalesce(sum(stcs_at_risk), 0)
 		FROM claim_results WHERE run_id = ?`, run.ID).
 		Scan(&run.Claims, &run.Passed, &run.Review, &run.Failed, &run.StcsClaimed, &run.StcsAtRisk); err != nil {
-		return nil, err
+		return err
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE status <> previous_status),
+			count(*) FILTER (WHERE status <> previous_status AND status = 'fail'),
+			count(*) FILTER (WHERE status <> previous_status AND status = 'review'),
+			count(*) FILTER (WHERE status <> previous_status AND status = 'pass')
+		FROM claim_changes WHERE run_id = ?`, run.ID).
+		Scan(&run.Changed, &run.VerdictChanged, &run.NowFail, &run.NowReview, &run.NowPass); err != nil {
+		return err
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT rule, count(*) FROM findings WHERE run_id = ? GROUP BY rule`, run.ID)
 	if err != nil {
-		return nil, err
+		return err
 	}
+	defer rows.Close()
 	for rows.Next() {
 		var rule string
 		var n int64
 		if err := rows.Scan(&rule, &n); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		run.ByRule[rule] = n
 		run.Findings += n
 	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		run.ID, run.StartedAt, run.FinishedAt, run.Scope, run.LastFileID, run.Claims, run.Passed, run.Review, run.Failed,
-		run.Findings, string(cfgJSON)); err != nil {
-		return nil, err
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
-	}
-	return run, nil
+	return rows.Err()
 }
 
 // Rules returns the rule ids in the order reports list them.

@@ -40,8 +40,9 @@ func TestComputeSTCIsExact(t *testing.T) {
 	}
 }
 
-// A nightly run audits only what no run has audited: new claims and amended
-// ones. Its rejects are those of the files loaded since the previous run.
+// A nightly run audits new claims, amended ones, and the claims whose inputs
+// changed: here PVD1, whose serial J002 a new claim now lists too. Its rejects
+// are those of the files loaded since the previous run.
 func TestAuditScopeAndRuns(t *testing.T) {
 	ctx := context.Background()
 	st := storetest.MustOpen(t)
@@ -69,20 +70,28 @@ func TestAuditScopeAndRuns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if run2.Claims != 2 || run2.Failed != 2 || run2.PrevFileID != run1.LastFileID {
+	if run2.Claims != 3 || run2.Failed != 3 || run2.PrevFileID != run1.LastFileID ||
+		run2.New != 1 || run2.Amended != 1 || run2.Reaudited != 1 || run2.AllReason != "" {
 		t.Fatalf("run 2: %+v", run2)
 	}
+	if run2.Changed != 2 || run2.VerdictChanged != 2 || run2.NowFail != 2 {
+		t.Fatalf("run 2 changes: %+v", run2)
+	}
 	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT claim_id, rule, detail FROM findings WHERE run_id = ? ORDER BY ALL", run2.ID),
+		"PVD1|panel.duplicate|also claimed in PVD4",
 		"PVD2|claim.stc_overclaim|claims 7 STCs, 1 more than the 6 computed: 0.800 kW × 1.382 (zone 3) × 6 years = 6.6336, rounded down to 6",
 		"PVD4|panel.duplicate|also claimed in PVD1")
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT * FROM claim_changes ORDER BY ALL"),
+		"2|PVD1|1|pass|fail|panel.duplicate:J002|",
+		"2|PVD2|1|pass|fail|claim.stc_overclaim|")
 	// History: PVD2's first version kept its result from run 1.
 	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT run_id, claim_id, status FROM claim_results ORDER BY run_id, claim_id"),
-		"1|PVD1|pass", "1|PVD2|pass", "2|PVD2|fail", "2|PVD4|fail")
+		"1|PVD1|pass", "1|PVD2|pass", "2|PVD1|fail", "2|PVD2|fail", "2|PVD4|fail")
 	// The current verdict of each claim is its current version's latest result.
 	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT claim_id, run_id, status FROM claim_results_current ORDER BY claim_id"),
-		"PVD1|1|pass", "PVD2|2|fail", "PVD4|2|fail")
+		"PVD1|2|fail", "PVD2|2|fail", "PVD4|2|fail")
 	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT claim_id, run_id, rule FROM findings_current ORDER BY ALL"),
-		"PVD2|2|claim.stc_overclaim", "PVD4|2|panel.duplicate")
+		"PVD1|2|panel.duplicate", "PVD2|2|claim.stc_overclaim", "PVD4|2|panel.duplicate")
 
 	run3, err := a.Run(ctx, false)
 	if err != nil || run3.Claims != 0 {
@@ -93,5 +102,5 @@ func TestAuditScopeAndRuns(t *testing.T) {
 		t.Fatalf("run 4 (--all): %+v %v", run4, err)
 	}
 	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT run_id, scope, claims, passed, review, failed, findings FROM audit_runs ORDER BY run_id"),
-		"1|new|2|2|0|0|0", "2|new|2|0|0|2|2", "3|new|0|0|0|0|0", "4|all|3|0|0|3|3")
+		"1|new|2|2|0|0|0", "2|new|3|0|0|3|3", "3|new|0|0|0|0|0", "4|all|3|0|0|3|3")
 }

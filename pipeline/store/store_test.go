@@ -64,7 +64,7 @@ func TestOpenUpgradesAnOlderStore(t *testing.T) {
 	}
 	for _, stmt := range []string{"DROP VIEW findings_current", "DROP VIEW claim_results_current", "DROP VIEW claim_serials_current", "DROP VIEW claims_current",
 		"DROP VIEW inverter_ledger_current", "DROP VIEW panel_ledger_current",
-		"DROP TABLE findings", "DROP TABLE claim_results", "DROP TABLE audit_runs", "DROP SEQUENCE audit_run_seq",
+		"DROP TABLE claim_changes", "DROP TABLE findings", "DROP TABLE claim_results", "DROP TABLE audit_runs", "DROP SEQUENCE audit_run_seq",
 		"DROP TABLE job_runs", "DROP SEQUENCE job_run_seq"} {
 		if _, err := st.DB.Exec(stmt); err != nil {
 			t.Fatal(err)

@@ -2,6 +2,9 @@
 -- Once the run's results are recorded, the temp tables of its steps go: the
 -- connection returns to the pool and would otherwise hold them (memory) until
 -- it is reused.
+DROP TABLE IF EXISTS scope_params;
+DROP TABLE IF EXISTS changed_claims;
+DROP TABLE IF EXISTS previous_results;
 DROP TABLE IF EXISTS audit_scope;
 DROP TABLE IF EXISTS stc_input;
 DROP TABLE IF EXISTS stc_result;

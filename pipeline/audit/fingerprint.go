@@ -12,13 +12,13 @@ import (
 )
 
 // notForChecks are the top-level fields of configs.Config that cannot change
-// a verdict: where files live, memory, progress lines, jobs and schedules.
+// a verdict: where files live, DuckDB settings, progress lines, jobs and schedules.
 // Every other field counts, so a setting added later (brand aliases, model
 // suffixes...) re-audits everything when it changes without anyone having to
 // remember it here; a field derived from others (Names, built from Brands and
 // ModelSuffixes) is left out only because its sources are in.
 var notForChecks = map[string]bool{
-	"DB": true, "MemoryLimit": true, "PostcodeZones": true, "Ingest": true,
+	"DB": true, "DuckDB": true, "MemoryLimit": true, "PostcodeZones": true, "Ingest": true,
 	"Folders": true, "Timezone": true, "SettleSeconds": true, "Jobs": true, "Serve": true,
 	"Names": true,
 }

@@ -219,7 +219,7 @@ func TestConfigChangeReauditsAll(t *testing.T) {
 		t.Fatal(err)
 	}
 	same := mustConfig(t)
-	same.DB, same.MemoryLimit = "elsewhere.duckdb", "1GB" // not for the checks
+	same.DB, same.MemoryLimit, same.DuckDB.Threads = "elsewhere.duckdb", "1GB", 1 // not for the checks
 	if run, err := (&Auditor{Store: st, Config: same}).Run(ctx, false); err != nil || run.Claims != 0 {
 		t.Fatalf("same checks config: %+v %v", run, err)
 	}

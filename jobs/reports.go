@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -26,15 +27,18 @@ func nightlyAuditJob(ctx context.Context, run *runEnv) error {
 		return err
 	}
 	a := &audit.Auditor{Store: run.store, Config: run.r.Config, Log: run.log, Now: run.r.Now}
-	ar, err := a.Run(ctx, false)
+	// The files are written inside the run's transaction: a run whose files
+	// could not be written is not recorded, and the next run audits again.
+	var files reports.AuditFiles
+	ar, err := a.RunAndPublish(ctx, false, func(ctx context.Context, conn *sql.Conn, ar *audit.Run) error {
+		var err error
+		files, err = reports.WriteAudit(ctx, conn, ar, false, dir)
+		return err
+	})
 	if err != nil {
 		return err
 	}
 	run.res.AuditRunID, run.res.Claims, run.res.Findings = ar.ID, ar.Claims, ar.Findings
-	files, err := reports.WriteAudit(ctx, run.store.DB, ar, false, dir)
-	if err != nil {
-		return err
-	}
 	run.res.Output = files.Dir
 	return nil
 }

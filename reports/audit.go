@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"stcrecon/pipeline/audit"
 )
@@ -43,6 +44,9 @@ func auditTables(run *audit.Run, allRejects bool) []table {
 			 FROM rejects r JOIN files f USING (file_id)
 			 WHERE r.file_id > ? AND r.file_id <= ?
 			 ORDER BY r.file_id, r.line NULLS FIRST, r.column_name`, []any{since, run.LastFileID}, 0},
+		{"changes.csv", "Changes", []string{"claim_id", "previous_status", "status", "findings_added", "findings_resolved"},
+			`SELECT claim_id, previous_status, status, findings_added, findings_resolved
+			 FROM claim_changes WHERE run_id = ? ORDER BY claim_id`, []any{run.ID}, 0},
 	}
 }
 
@@ -50,44 +54,82 @@ func auditTables(run *audit.Run, allRejects bool) []table {
 type AuditFiles struct {
 	Dir                             string
 	Findings, Claims, Rejects, XLSX string
+	Changes, Manifest               string
 	Parquet                         []string // findings.parquet, claims.parquet
+	// KeptAt is where the folder that was at Dir before is kept ("" when Dir
+	// did not exist or was empty).
+	KeptAt string
 }
 
 // WriteAudit writes the files of data contract §4 for one audit run into dir:
 // findings.csv, claims.csv, rejects.csv (the rejects of the files loaded since
-// the previous audit, or all of them with allRejects), audit.xlsx,
-// findings.parquet and claims.parquet. Each file
-// is written beside its final name and renamed into place, so a crash never
-// leaves half a file.
-func WriteAudit(ctx context.Context, db *sql.DB, run *audit.Run, allRejects bool, dir string) (AuditFiles, error) {
+// the previous audit, or all of them with allRejects), changes.csv,
+// audit.xlsx, findings.parquet, claims.parquet, and manifest.json last. conn
+// is the connection the run's transaction is open on (audit.Publish), so the
+// files show the run before it is recorded.
+//
+// The files are written into a fresh folder beside dir and renamed to dir in
+// one step once complete (see outputDir), so dir never holds part of a run or
+// the files of two runs. When writing fails, the partial folder is removed and
+// the error returned: the run must then not be recorded.
+func WriteAudit(ctx context.Context, conn *sql.Conn, run *audit.Run, allRejects bool, dir string) (AuditFiles, error) {
 	out := AuditFiles{Dir: dir}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return out, fmt.Errorf("report: %w", err)
-	}
-	tables := auditTables(run, allRejects)
-	for _, t := range tables {
-		if err := writeCSV(ctx, db, filepath.Join(dir, t.file), t); err != nil {
-			return out, fmt.Errorf("report %s: %w", t.file, err)
-		}
-	}
-	out.Findings = filepath.Join(dir, "findings.csv")
-	out.Claims = filepath.Join(dir, "claims.csv")
-	out.Rejects = filepath.Join(dir, "rejects.csv")
-	out.XLSX = filepath.Join(dir, "audit.xlsx")
-	if err := writeAuditXLSX(ctx, db, run, tables, out.XLSX); err != nil {
-		return out, fmt.Errorf("report audit.xlsx: %w", err)
-	}
-	pq, err := writeAuditParquet(ctx, db, run, dir)
+	o, err := newOutputDir(dir)
 	if err != nil {
 		return out, fmt.Errorf("report: %w", err)
 	}
-	out.Parquet = pq
+	ok := false
+	defer func() {
+		if !ok {
+			o.discard()
+		}
+	}()
+	tables := auditTables(run, allRejects)
+	for _, t := range tables {
+		n, err := writeCSV(ctx, conn, o.path(t.file), t)
+		if err != nil {
+			return out, fmt.Errorf("report %s: %w", t.file, err)
+		}
+		o.counted(t.file, n)
+		if err := o.done(t.file); err != nil {
+			return out, err
+		}
+	}
+	if err := writeAuditXLSX(ctx, conn, run, tables, o.path("audit.xlsx")); err != nil {
+		return out, fmt.Errorf("report audit.xlsx: %w", err)
+	}
+	if err := o.done("audit.xlsx"); err != nil {
+		return out, err
+	}
+	pq, err := writeAuditParquet(ctx, conn, run, o.tmp)
+	if err != nil {
+		return out, fmt.Errorf("report: %w", err)
+	}
+	for _, p := range pq {
+		if err := o.done(filepath.Base(p)); err != nil {
+			return out, err
+		}
+		out.Parquet = append(out.Parquet, filepath.Join(dir, filepath.Base(p)))
+	}
+	if _, err := o.finish(ctx, conn, run, time.Now()); err != nil {
+		return out, fmt.Errorf("report: %w", err)
+	}
+	if out.KeptAt, err = o.publish(time.Now()); err != nil {
+		return out, fmt.Errorf("report: %w", err)
+	}
+	ok = true
+	out.Findings = filepath.Join(dir, "findings.csv")
+	out.Claims = filepath.Join(dir, "claims.csv")
+	out.Rejects = filepath.Join(dir, "rejects.csv")
+	out.Changes = filepath.Join(dir, "changes.csv")
+	out.XLSX = filepath.Join(dir, "audit.xlsx")
+	out.Manifest = filepath.Join(dir, ManifestFile)
 	return out, nil
 }
 
 // eachRow runs t's query and calls fn with every row's cells as text.
-func eachRow(ctx context.Context, db *sql.DB, t table, fn func([]string) error) error {
-	rows, err := db.QueryContext(ctx, t.query, t.args...)
+func eachRow(ctx context.Context, conn *sql.Conn, t table, fn func([]string) error) error {
+	rows, err := conn.QueryContext(ctx, t.query, t.args...)
 	if err != nil {
 		return err
 	}
@@ -108,17 +150,30 @@ func eachRow(ctx context.Context, db *sql.DB, t table, fn func([]string) error) 
 	return rows.Err()
 }
 
-func writeCSV(ctx context.Context, db *sql.DB, path string, t table) error {
-	return writeAtomic(path, func(f *os.File) error {
-		w := newCSVWriter(f)
-		if err := w.Write(t.header); err != nil {
-			return err
-		}
-		if err := eachRow(ctx, db, t, w.Write); err != nil {
-			return err
-		}
-		return w.Flush()
+// writeCSV writes t into a new file at path and returns its data rows.
+func writeCSV(ctx context.Context, conn *sql.Conn, path string, t table) (int64, error) {
+	f, err := createFile(path)
+	if err != nil {
+		return 0, err
+	}
+	w := newCSVWriter(f)
+	if err := w.Write(t.header); err != nil {
+		f.Close()
+		return 0, err
+	}
+	var n int64
+	err = eachRow(ctx, conn, t, func(cells []string) error {
+		n++
+		return w.Write(cells)
 	})
+	if err == nil {
+		err = w.Flush()
+	}
+	if err != nil {
+		f.Close()
+		return 0, err
+	}
+	return n, closeSynced(f)
 }
 
 // writeAtomic writes path through a temporary file renamed into place, with

@@ -17,14 +17,10 @@ import (
 // tools: the rows of findings.csv and claims.csv with the context the
 // workbook shows (sql/reports/audit_findings.sql, audit_claims.sql), typed:
 // dates are DATE, counts integers, kW DECIMAL(12,3). DuckDB writes them with
-// COPY, streaming, so a million findings cost no Go memory. Each file is
-// written beside its name and renamed into place.
-func writeAuditParquet(ctx context.Context, db *sql.DB, run *audit.Run, dir string) ([]string, error) {
-	conn, err := auditScope(ctx, db, run, false)
-	if err != nil {
-		return nil, err
-	}
-	defer conn.Close()
+// COPY, streaming, so a million findings cost no Go memory. dir is the fresh
+// output folder (WriteAudit renames it into place once complete); conn has
+// report_scope (auditScope).
+func writeAuditParquet(ctx context.Context, conn *sql.Conn, run *audit.Run, dir string) ([]string, error) {
 	var out []string
 	for _, p := range []struct{ file, sql string }{
 		{"findings.parquet", "audit_findings.sql"},

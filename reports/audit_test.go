@@ -2,7 +2,6 @@ package reports
 
 import (
 	"archive/zip"
-	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -57,10 +56,9 @@ func sheetRows(t *testing.T, f *excelize.File, sheet string) [][]string {
 // The audit folder's workbook and Parquet files, read back and checked
 // against the store.
 func TestAuditWorkbookAndParquet(t *testing.T) {
-	ctx := context.Background()
 	fx := mustFixture(t)
 	dir := t.TempDir()
-	out, err := WriteAudit(ctx, fx.st.DB, fx.run1, true, dir)
+	out, err := writeAuditDB(t, fx.st.DB, fx.run1, true, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +199,7 @@ func TestAuditWorkbookAndParquet(t *testing.T) {
 		"PVD4|fail|INTEGER|INTEGER|DATE|WA", "PVD5|pass|INTEGER|INTEGER|DATE|NSW", "PVD6|review|INTEGER|INTEGER|DATE|NSW")
 
 	// Run 2 re-audits the amended PVD1: its verdict changed from pass to fail.
-	out2, err := WriteAudit(ctx, fx.st.DB, fx.run2, false, t.TempDir())
+	out2, err := writeAuditDB(t, fx.st.DB, fx.run2, false, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

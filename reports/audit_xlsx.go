@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
 	"runtime/debug"
 	"sort"
 	"strconv"
@@ -54,40 +53,32 @@ func execReportFile(ctx context.Context, conn *sql.Conn, name string, args ...an
 	return store.ExecFile(ctx, conn, "reports/"+name, args...)
 }
 
-// auditScope makes report_scope the claims run audited; with suppliers also
-// the matches that put each claim down to a supplier (for the top tens of the
-// summary: the Parquet files do not need them).
-func auditScope(ctx context.Context, db *sql.DB, run *audit.Run, suppliers bool) (*sql.Conn, error) {
-	conn, err := reportConn(ctx, db, run.Names)
-	if err != nil {
-		return nil, err
+// auditScope creates, on conn (the connection the audit run's transaction is
+// open on), the keys names are compared by (audit.LoadNameKeys), the report
+// helpers and report_scope: the claims run audited, and
+// the matches that put each claim down to a supplier.
+func auditScope(ctx context.Context, conn *sql.Conn, run *audit.Run) error {
+	if _, err := audit.LoadNameKeys(ctx, conn, run.Names); err != nil {
+		return err
 	}
-	files := []string{"scope_run.sql"}
-	if suppliers {
-		files = append(files, "matches.sql", "brand_names.sql")
-	}
-	for _, file := range files {
-		var args []any
-		if file == "scope_run.sql" {
-			args = []any{run.ID}
-		}
-		if err := execReportFile(ctx, conn, file, args...); err != nil {
-			conn.Close()
-			return nil, err
+	for _, step := range []struct {
+		file string
+		args []any
+	}{{"setup.sql", nil}, {"scope_run.sql", []any{run.ID}}, {"matches.sql", nil}, {"brand_names.sql", nil}} {
+		if err := execReportFile(ctx, conn, step.file, step.args...); err != nil {
+			return err
 		}
 	}
-	return conn, nil
+	return nil
 }
 
 // writeAuditXLSX writes the workbook for people: a summary sheet with charts,
 // then Findings and Claims with the context of each claim, and Rejects; the
 // long sheets are streamed.
-func writeAuditXLSX(ctx context.Context, db *sql.DB, run *audit.Run, tables []table, path string) error {
-	conn, err := auditScope(ctx, db, run, true)
-	if err != nil {
+func writeAuditXLSX(ctx context.Context, conn *sql.Conn, run *audit.Run, tables []table, path string) error {
+	if err := auditScope(ctx, conn, run); err != nil {
 		return err
 	}
-	defer conn.Close()
 	f := excelize.NewFile()
 	defer f.Close()
 	st, err := newStyles(f)
@@ -110,7 +101,7 @@ func writeAuditXLSX(ctx context.Context, db *sql.DB, run *audit.Run, tables []ta
 		if t.sheet != "Rejects" {
 			continue
 		}
-		if rowsRejected, filesRejected, err = rejectsSheet(ctx, db, f, st, t); err != nil {
+		if rowsRejected, filesRejected, err = rejectsSheet(ctx, conn, f, st, t); err != nil {
 			return fmt.Errorf("Rejects sheet: %w", err)
 		}
 	}
@@ -146,10 +137,15 @@ func writeAuditXLSX(ctx context.Context, db *sql.DB, run *audit.Run, tables []ta
 	if err := f.SetAppProps(&excelize.AppProperties{Application: "stcrecon " + Version}); err != nil {
 		return err
 	}
-	return writeAtomic(path, func(out *os.File) error {
-		_, err := f.WriteTo(out)
+	out, err := createFile(path)
+	if err != nil {
 		return err
-	})
+	}
+	if _, err := f.WriteTo(out); err != nil {
+		out.Close()
+		return err
+	}
+	return closeSynced(out)
 }
 
 // streamQuerySheet streams the rows of sql/reports/<file> into a sheet. The
@@ -233,10 +229,10 @@ func measure(ctx context.Context, conn *sql.Conn, q string) ([]int, error) {
 
 // rejectsSheet writes the Rejects sheet from the rejects.csv table and counts
 // the rows rejected and the files rejected whole (those have no line).
-func rejectsSheet(ctx context.Context, db *sql.DB, f *excelize.File, st *styles, t table) (rowsRejected, filesRejected int64, err error) {
+func rejectsSheet(ctx context.Context, conn *sql.Conn, f *excelize.File, st *styles, t table) (rowsRejected, filesRejected int64, err error) {
 	var all [][]any
 	widths := make([]int, len(t.header))
-	err = eachRow(ctx, db, t, func(cells []string) error {
+	err = eachRow(ctx, conn, t, func(cells []string) error {
 		row := make([]any, len(cells))
 		for i, c := range cells {
 			row[i] = c

@@ -70,13 +70,28 @@ func TestIngestAndAudit(t *testing.T) {
 		t.Fatalf("stderr does not name the bad cell:\n%s", errs)
 	}
 
+	// --out naming a file: exit 1, a clear message, and no run recorded, so
+	// the next audit reports every claim.
+	file := filepath.Join(dir, "a-file")
+	if err := os.WriteFile(file, []byte("not a folder\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs = runCLI(t, "audit", "--db", db, "--out", file)
+	if code != exitFailed || !strings.Contains(errs, "output folder "+file+": is not a folder (it is a file") {
+		t.Fatalf("audit --out FILE: exit %d: %s", code, errs)
+	}
+
 	out1, out2, out3 := filepath.Join(dir, "a1"), filepath.Join(dir, "a2"), filepath.Join(dir, "a3")
 	code, summary, errs := runCLI(t, "audit", "--db", db, "--out", out1)
 	if code != exitOK {
 		t.Fatalf("audit: exit %d: %s", code, errs)
 	}
-	if !strings.Contains(summary, "3 claims audited") || !strings.Contains(summary, "pass 0, review 1, fail 2") {
+	if !strings.Contains(summary, "3 claims audited") || !strings.Contains(summary, "pass 0, review 1, fail 2") ||
+		!strings.Contains(summary, "every current claim audited: first run") || !strings.Contains(summary, "manifest.json") {
 		t.Fatalf("summary:\n%s", summary)
+	}
+	if _, err := os.Stat(filepath.Join(out1, "manifest.json")); err != nil {
+		t.Fatal(err)
 	}
 	for _, f := range []string{"findings.csv", "claims.csv", "rejects.csv"} {
 		b, err := os.ReadFile(filepath.Join(out1, f))

@@ -54,10 +54,13 @@ type Run struct {
 	ConfigSHA256 string // Fingerprint of the configuration and checks used
 }
 
-// Publish writes a run's outputs from inside the run's transaction (q sees the
-// run's findings and results). The run is recorded only if Publish returns
-// nil; an error leaves the store as if the run had not happened.
-type Publish func(ctx context.Context, q store.Querier, run *Run) error
+// Publish writes a run's outputs before the run counts. conn is the
+// connection the run's transaction is open on: queries through it see the
+// run's findings, results and changes, which no other connection sees yet.
+// The run is recorded only if Publish returns nil; an error (or a crash)
+// leaves the store as if the run had not happened, and the next run audits
+// its claims again.
+type Publish func(ctx context.Context, conn *sql.Conn, run *Run) error
 
 // Auditor runs the checks of the data contract §3 over the store.
 type Auditor struct {
@@ -214,7 +217,7 @@ func (a *Auditor) run(ctx context.Context, all bool, publish Publish) (*Run, err
 		return nil, err
 	}
 	if publish != nil {
-		if err := publish(ctx, tx, run); err != nil {
+		if err := publish(ctx, conn, run); err != nil {
 			return nil, fmt.Errorf("run %d not recorded; the next run audits its claims again: %w", run.ID, err)
 		}
 	}

@@ -179,14 +179,6 @@ type Execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-// Querier is what reads the store and writes its files: a *sql.DB, *sql.Conn
-// or *sql.Tx. Reports take one, so an audit run's files can be written from the
-// run's own transaction before it commits.
-type Querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
 // ExecFile runs every statement of one embedded SQL file; args go to the
 // statements that take parameters.
 func ExecFile(ctx context.Context, db Execer, name string, args ...any) error {

@@ -47,7 +47,7 @@ func TestOutputsNeutraliseFormulas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := WriteAudit(ctx, st.DB, run, true, filepath.Join(dir, "out"))
+	out, err := writeAuditDB(t, st.DB, run, true, filepath.Join(dir, "out"))
 	if err != nil {
 		t.Fatal(err)
 	}

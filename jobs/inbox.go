@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"stcrecon/pipeline/ingest"
+	"stcrecon/reports"
 )
 
 // ingestJob loads the inbox.
@@ -113,7 +114,7 @@ func (run *runEnv) place(ctx context.Context, fr ingest.FileResult, date string)
 			return fmt.Errorf("quarantine %s: %w", name, err)
 		}
 		run.res.FilesQuarantined++
-		if err := writeAtomic(dest+".error.txt", errorText(fr, dest, run)); err != nil {
+		if err := writeText(dest+".error.txt", errorText(fr, dest, run)); err != nil {
 			return fmt.Errorf("quarantine %s: %w", name, err)
 		}
 		run.log.Warn("inbox: rejected whole, quarantined", "file", name, "to", dest, "reason", fmt.Sprint(fr.Err))
@@ -162,7 +163,7 @@ func (run *runEnv) writeRejects(ctx context.Context, fr ingest.FileResult, path 
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	return writeAtomic(path, b.String())
+	return writeText(path, b.String())
 }
 
 // moveFile moves src into folder dir under its own name, or with a suffix
@@ -261,23 +262,11 @@ func syncDir(dir string) error {
 	return nil
 }
 
-// writeAtomic writes text to path through a temporary file renamed into place.
-func writeAtomic(path, text string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
+// writeText writes text to path as the reports write their files: through a
+// temporary file renamed into place, mode 0644.
+func writeText(path, text string) error {
+	return reports.WriteFileAtomic(path, func(f *os.File) error {
+		_, err := f.WriteString(text)
 		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.WriteString(text); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	})
 }

@@ -176,10 +176,10 @@ func writeCSV(ctx context.Context, conn *sql.Conn, path string, t table) (int64,
 	return n, closeSynced(f)
 }
 
-// writeAtomic writes path through a temporary file renamed into place, with
+// WriteFileAtomic writes path through a temporary file renamed into place, with
 // the mode 0644 of an ordinary output file (os.CreateTemp makes 0600, which
 // other analysts' accounts could not read).
-func writeAtomic(path string, write func(*os.File) error) error {
+func WriteFileAtomic(path string, write func(*os.File) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
 		return err

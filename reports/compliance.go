@@ -121,7 +121,7 @@ func loadRules(ctx context.Context, conn *sql.Conn) error {
 
 // writeTableCSV writes a report table as CSV, through the shared writer.
 func writeTableCSV(path string, t *Table) error {
-	return writeAtomic(path, func(f *os.File) error {
+	return WriteFileAtomic(path, func(f *os.File) error {
 		w := newCSVWriter(f)
 		if err := w.Write(t.Header()); err != nil {
 			return err
@@ -242,7 +242,7 @@ func writeComplianceXLSX(tables map[string]*Table, from, to, now time.Time, path
 	}); err != nil {
 		return err
 	}
-	return writeAtomic(path, func(out *os.File) error {
+	return WriteFileAtomic(path, func(out *os.File) error {
 		if _, err := f.WriteTo(out); err != nil {
 			return err
 		}

@@ -140,7 +140,7 @@ func WriteNotices(ctx context.Context, db *sql.DB, keys *names.Keyer, cfg config
 	if err != nil {
 		return nil, fmt.Errorf("notices: %w", err)
 	}
-	if err := writeAtomic(filepath.Join(work, "index.csv"), func(f *os.File) error {
+	if err := WriteFileAtomic(filepath.Join(work, "index.csv"), func(f *os.File) error {
 		w := newCSVWriter(f)
 		if err := w.Write([]string{"supplier", "abn", "items", "claims", "serials", "stcs_at_risk", "folder"}); err != nil {
 			return err
@@ -208,7 +208,7 @@ func writeNotice(ctx context.Context, conn *sql.Conn, tmpl *template.Template, n
 			n.Counts = append(n.Counts, noticeCount{Item: it.item, Title: it.title, What: it.what, Count: c})
 		}
 	}
-	return writeAtomic(filepath.Join(folder, "notice.html"), func(f *os.File) error {
+	return WriteFileAtomic(filepath.Join(folder, "notice.html"), func(f *os.File) error {
 		if err := tmpl.Execute(f, n); err != nil {
 			return err
 		}
@@ -273,7 +273,7 @@ func writeEvidenceXLSX(ev *Table, n *notice, path string) error {
 		Title: "Evidence for notice " + n.Reference + " to " + n.Supplier}); err != nil {
 		return err
 	}
-	return writeAtomic(path, func(out *os.File) error {
+	return WriteFileAtomic(path, func(out *os.File) error {
 		if _, err := f.WriteTo(out); err != nil {
 			return err
 		}

@@ -132,7 +132,7 @@ func (a *Auditor) run(ctx context.Context, all bool, publish Publish) (*Run, err
 	t0 := time.Now()
 	nNames, err := LoadNameKeys(ctx, conn, a.Config.Names)
 	if err != nil {
-		return nil, fmt.Errorf("audit: %w", err)
+		return nil, err
 	}
 	a.log().Info("audit: step", "sql", "audit/names.sql", "names", nNames, "seconds", time.Since(t0).Seconds())
 	tx, err := conn.BeginTx(ctx, nil)

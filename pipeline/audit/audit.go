@@ -192,14 +192,16 @@ func (a *Auditor) run(ctx context.Context, all bool, publish Publish) (*Run, err
 		n, _ := res.RowsAffected()
 		a.log().Info("audit: check", "rule", rule, "findings", n, "seconds", time.Since(start).Seconds())
 	}
-	if err := store.ExecFile(ctx, tx, "audit/results.sql", run.ID); err != nil {
-		return nil, err
-	}
-	if err := store.ExecFile(ctx, tx, "audit/changes.sql", run.ID); err != nil {
-		return nil, err
-	}
-	if err := store.ExecFile(ctx, tx, "audit/cleanup.sql"); err != nil {
-		return nil, err
+	for _, f := range []string{"audit/results.sql", "audit/changes.sql", "audit/cleanup.sql"} {
+		t0 := time.Now()
+		var args []any
+		if f != "audit/cleanup.sql" {
+			args = append(args, run.ID)
+		}
+		if err := store.ExecFile(ctx, tx, f, args...); err != nil {
+			return nil, err
+		}
+		a.log().Info("audit: step", "sql", f, "seconds", time.Since(t0).Seconds())
 	}
 	run.FinishedAt = a.now()
 	if err := a.count(ctx, tx, run); err != nil {
@@ -217,13 +219,17 @@ func (a *Auditor) run(ctx context.Context, all bool, publish Publish) (*Run, err
 		return nil, err
 	}
 	if publish != nil {
+		t0 := time.Now()
 		if err := publish(ctx, conn, run); err != nil {
 			return nil, fmt.Errorf("run %d not recorded; the next run audits its claims again: %w", run.ID, err)
 		}
+		a.log().Info("audit: files written", "run", run.ID, "seconds", time.Since(t0).Seconds())
 	}
+	t0 = time.Now()
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("run %d not recorded (its files may be in place; the next run audits its claims again): %w", run.ID, err)
 	}
+	a.log().Info("audit: run recorded", "run", run.ID, "commit_seconds", time.Since(t0).Seconds())
 	return run, nil
 }
 

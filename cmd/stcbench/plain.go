@@ -9,6 +9,8 @@ import (
 
 	_ "github.com/marcboeker/go-duckdb" // registers the "duckdb" driver
 
+	"stcrecon/configs"
+	"stcrecon/pipeline/names"
 	"stcrecon/pipeline/store"
 )
 
@@ -28,6 +30,28 @@ func runPlain(ctx context.Context, dir, out string) error {
 		return err
 	}
 	defer db.Close()
+	// The names the configuration gives, as an analyst would type them in:
+	// the shipped brand aliases and model suffixes, by key.
+	cfg, err := configs.Default()
+	if err != nil {
+		return err
+	}
+	stmts := []string{`CREATE TABLE brand_aliases (alias VARCHAR, brand VARCHAR)`, `CREATE TABLE model_suffixes (suffix VARCHAR)`}
+	for _, q := range stmts {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	for _, a := range cfg.Names.Aliases() {
+		if _, err := db.ExecContext(ctx, `INSERT INTO brand_aliases VALUES (?, ?)`, a[0], a[1]); err != nil {
+			return err
+		}
+	}
+	for _, s := range cfg.ModelSuffixes {
+		if _, err := db.ExecContext(ctx, `INSERT INTO model_suffixes VALUES (?)`, names.Key(s)); err != nil {
+			return err
+		}
+	}
 	if _, err := db.ExecContext(ctx, plainSQL); err != nil {
 		return fmt.Errorf("plain.sql: %w", err)
 	}

@@ -2,10 +2,29 @@
 -- as one plain DuckDB script over the CSV files of one folder, in memory, with
 -- nothing around it (no store, no history, no line numbers, no reject report,
 -- no output files). Run in the folder that holds the inputs and
--- postcode_zones.csv; it leaves the table `findings`. Written the way a
+-- postcode_zones.csv, with the configuration's brand aliases and model
+-- suffixes in two tables (see plain.go); it leaves the table `findings`. Written the way a
 -- competent analyst would write it by hand: read, normalise, match, check.
 
-CREATE MACRO nname(s) AS lower(trim(regexp_replace(s, '\s+', ' ', 'g')));
+-- Names are compared by their keys (contract §3, Matching names): the name key
+-- (case-folded, every run of other than letters and digits one space), the brand
+-- key (trailing company forms dropped, then the configured aliases, given as the
+-- variable `aliases`: a map from an alias's key to its brand's key) and the
+-- model key (a trailing parenthesised certification designation whose key is in
+-- the variable `suffixes` dropped, twice at most). The tables brand_aliases
+-- (alias key, brand key) and model_suffixes (key) hold the configuration's.
+SET VARIABLE aliases = (SELECT map(list(alias), list(brand)) FROM brand_aliases);
+SET VARIABLE suffixes = (SELECT list(suffix) FROM model_suffixes);
+CREATE MACRO nname(s) AS trim(regexp_replace(lower(s), '[^\p{L}\p{N}\p{M}]+', ' ', 'g'));
+CREATE MACRO nbase(s) AS regexp_replace(nname(s),
+    '( (pty|ltd|limited|co|company|corp|corporation|inc|gmbh|ag|kg|llc|plc|sa|bv|srl|spa))+$', '');
+CREATE MACRO nalias(b) AS coalesce(getvariable('aliases')[b][1], b);
+CREATE MACRO nbrand(s) AS nalias(nbase(s));
+CREATE MACRO nsuffixless(s) AS CASE
+    WHEN list_contains(getvariable('suffixes'), nname(regexp_extract(s, '\(([^()]*)\)\s*$', 1)))
+     AND regexp_replace(s, '\s*\([^()]*\)\s*$', '') <> ''
+    THEN regexp_replace(s, '\s*\([^()]*\)\s*$', '') ELSE s END;
+CREATE MACRO nmodel(s) AS nname(nsuffixless(nsuffixless(s)));
 CREATE MACRO nserial(s) AS upper(regexp_replace(s, '\s', '', 'g'));
 CREATE MACRO pdate(s) AS coalesce(try_strptime(trim(s), '%Y-%m-%d'), try_strptime(trim(s), '%d/%m/%Y'))::DATE;
 CREATE MACRO pts(s) AS coalesce(try_cast(trim(s) AS TIMESTAMP), try_strptime(trim(s), '%d/%m/%Y'));
@@ -14,10 +33,10 @@ CREATE MACRO sci(s) AS regexp_full_match(trim(s), '[0-9]+(\.[0-9]+)?[eE][+-]?[0-
 -- Ledgers: the current entry per (brand, serial): latest upload, then later file.
 CREATE TABLE panel_ledger AS
 SELECT * FROM (
-    SELECT filename AS file, nname(supplier_name) AS supplier, supplier_name AS supplier_raw,
-        nname(coalesce(licensee, licenseecertificate_holder)) AS licensee,
+    SELECT filename AS file, nbrand(supplier_name) AS supplier, supplier_name AS supplier_raw,
+        nbrand(coalesce(licensee, licenseecertificate_holder)) AS licensee,
         coalesce(licensee, licenseecertificate_holder) AS licensee_raw,
-        nname(model_number) AS model, nserial(serial_number) AS serial,
+        nmodel(model_number) AS model, nserial(serial_number) AS serial,
         coalesce(pts(coalesce(uploaded_at, upload_date)), now()::TIMESTAMP) AS uploaded_at,
         coalesce(lower(trim(status)), 'valid') AS status, reason
     FROM read_csv('panel_ledger*.csv', all_varchar = true, union_by_name = true, normalize_names = true, filename = true)
@@ -26,8 +45,8 @@ QUALIFY row_number() OVER (PARTITION BY licensee, serial ORDER BY uploaded_at DE
 
 CREATE TABLE inverter_ledger AS
 SELECT * FROM (
-    SELECT filename AS file, nname(coalesce(manufacturer, brand)) AS manufacturer,
-        nname(model) AS model, nserial(serial_number) AS serial,
+    SELECT filename AS file, nbrand(coalesce(manufacturer, brand)) AS manufacturer,
+        nmodel(model) AS model, nserial(serial_number) AS serial,
         coalesce(pts(coalesce(uploaded_at, upload_date)), now()::TIMESTAMP) AS uploaded_at,
         coalesce(lower(trim(status)), 'valid') AS status, reason
     FROM read_csv('inverter_ledger*.csv', all_varchar = true, union_by_name = true, normalize_names = true, filename = true)
@@ -35,19 +54,19 @@ SELECT * FROM (
 QUALIFY row_number() OVER (PARTITION BY manufacturer, serial ORDER BY uploaded_at DESC, file DESC) = 1;
 
 CREATE TABLE cec_modules AS
-SELECT nname(coalesce(licensee, licenseecertificate_holder)) AS brand, nname(model_number) AS model,
+SELECT nbrand(coalesce(licensee, licenseecertificate_holder)) AS brand, nmodel(model_number) AS model,
     try_cast(coalesce(rated_power_w, pmax_w) AS DECIMAL(10, 3)) AS watts,
     pdate(coalesce(approved_on, approval_date, cec_approved_date)) AS approved_on,
     pdate(coalesce(expires_on, expiry_date)) AS expires_on
 FROM read_csv('cec_modules*.csv', all_varchar = true, union_by_name = true, normalize_names = true);
 
 CREATE TABLE cec_inverters AS
-SELECT nname(manufacturer) AS manufacturer, nname(model_number) AS model,
+SELECT nbrand(manufacturer) AS manufacturer, nmodel(model_number) AS model,
     pdate(approval_date) AS approved_on, pdate(expiry_date) AS expires_on
 FROM read_csv('cec_inverters*.csv', all_varchar = true, union_by_name = true, normalize_names = true);
 
 CREATE TABLE suppliers AS
-SELECT nname(supplier_name) AS supplier, lower(trim(product)) AS product, nname(brand) AS brand,
+SELECT nbrand(supplier_name) AS supplier, lower(trim(product)) AS product, nbrand(brand) AS brand,
     pdate(authorised_from) AS authorised_from, pdate(authorised_to) AS authorised_to
 FROM read_csv('suppliers*.csv', all_varchar = true, union_by_name = true, normalize_names = true);
 
@@ -67,9 +86,9 @@ WITH raw AS (
         lpad(trim(postcode), 4, '0') AS postcode,
         try_cast(trim(rated_output_kw) AS DECIMAL(12, 3)) AS kw,
         try_cast(trim(coalesce(panel_count, number_of_panels)) AS INTEGER) AS panel_count,
-        coalesce(panel_brand, panel_licensee) AS panel_brand_raw, nname(coalesce(panel_brand, panel_licensee)) AS panel_brand,
-        panel_model AS panel_model_raw, nname(panel_model) AS panel_model,
-        nname(inverter_manufacturer) AS inv_manufacturer, nname(inverter_model) AS inv_model,
+        coalesce(panel_brand, panel_licensee) AS panel_brand_raw, nbrand(coalesce(panel_brand, panel_licensee)) AS panel_brand,
+        panel_model AS panel_model_raw, nmodel(panel_model) AS panel_model,
+        nbrand(inverter_manufacturer) AS inv_manufacturer, nmodel(inverter_model) AS inv_model,
         try_cast(trim(coalesce(deeming_years, deeming_period)) AS INTEGER) AS years,
         try_cast(trim(stcs_claimed) AS INTEGER) AS stcs_claimed,
         list_filter(list_transform(regexp_split_to_array(coalesce(panel_serials, ''), '[;,|\r\n]'), x -> trim(x)), x -> x <> '') AS panels,

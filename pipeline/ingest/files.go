@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"path/filepath"
@@ -23,14 +24,25 @@ type input struct {
 	size int64
 	sum  string
 	dir  string // private temp dir of the safe link, if made
+	// passErr is what the pass of openInputWith found wrong with the content.
+	passErr error
 }
 
-// openInput opens path for reading only if it is a regular file. A FIFO,
-// device or socket is refused before it is opened (opening a FIFO blocks
-// until a writer comes; /dev/zero never ends); the open itself is
-// non-blocking and the opened file is checked again, so a file swapped
-// between the two checks is refused too.
+// openInput opens path for reading only if it is a regular file, and hashes
+// it (see openInputWith). A FIFO, device or socket is refused before it is
+// opened (opening a FIFO blocks until a writer comes; /dev/zero never ends);
+// the open itself is non-blocking and the opened file is checked again, so a
+// file swapped between the two checks is refused too.
 func openInput(ctx context.Context, path string) (*input, error) {
+	return openInputWith(ctx, path, nil)
+}
+
+// openInputWith is openInput where, when pass is not nil, the bytes hashed
+// are handed to pass on the way, so the file is read once for both: pass
+// (the CSV byte scan) reads from r as it likes, and what it leaves unread is
+// still hashed. pass's own error (about the content) is kept in passErr; the
+// error returned is a failure to read the file, as for openInput.
+func openInputWith(ctx context.Context, path string, pass func(r io.Reader) error) (*input, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, err
@@ -52,13 +64,43 @@ func openInput(ctx context.Context, path string) (*input, error) {
 		return nil, err
 	}
 	h := sha256.New()
-	n, err := io.Copy(h, ctxReader{ctx, f})
-	if err != nil {
-		in.Close()
-		return nil, err
+	tee := &hashReader{r: ctxReader{ctx, f}, h: h}
+	if pass != nil {
+		in.passErr = pass(tee)
 	}
-	in.size, in.sum = n, hex.EncodeToString(h.Sum(nil))
+	if tee.err == nil {
+		// what pass left unread (all of it without pass), to the hash only
+		_, tee.err = io.Copy(io.Discard, tee)
+	}
+	if tee.err != nil {
+		in.Close()
+		return nil, tee.err
+	}
+	in.size, in.sum = tee.n, hex.EncodeToString(h.Sum(nil))
 	return in, nil
+}
+
+// hashReader hashes and counts every byte read through it, and keeps the
+// first read error (end of file aside), which is then the file's fault, not
+// its content's.
+type hashReader struct {
+	r   io.Reader
+	h   hash.Hash
+	n   int64
+	err error
+}
+
+func (t *hashReader) Read(p []byte) (int, error) {
+	if t.err != nil {
+		return 0, t.err
+	}
+	n, err := t.r.Read(p)
+	t.h.Write(p[:n])
+	t.n += int64(n)
+	if err != nil && err != io.EOF {
+		t.err = err
+	}
+	return n, err
 }
 
 // notRegular is why a file that is not a regular file is refused.

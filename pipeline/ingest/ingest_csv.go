@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/csv"
 	"fmt"
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/marcboeker/go-duckdb"
 
 	"stcrecon/pipeline/store"
 )
@@ -302,10 +305,23 @@ func stageCSV(ctx context.Context, conn *sql.Conn, path string, scan *csvScan, l
 		if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stage_shifts (k BIGINT, delta BIGINT)`); err != nil {
 			return err
 		}
-		for _, sh := range append([]lineShift{{0, 0}}, scan.shifts...) {
-			if _, err := conn.ExecContext(ctx, `INSERT INTO stage_shifts VALUES (?, ?)`, sh.from, sh.delta); err != nil {
+		// A claims file shifts at nearly every record (its serial lists span
+		// lines): the shifts go in through the Appender, not a statement each.
+		err := conn.Raw(func(dc any) error {
+			app, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", "stage_shifts")
+			if err != nil {
 				return err
 			}
+			for _, sh := range append([]lineShift{{0, 0}}, scan.shifts...) {
+				if err := app.AppendRow(sh.from, sh.delta); err != nil {
+					app.Close()
+					return err
+				}
+			}
+			return app.Close()
+		})
+		if err != nil {
+			return fmt.Errorf("stage_shifts: %w", err)
 		}
 		stage = `CREATE OR REPLACE TEMP TABLE stage AS
 			SELECT r.rowid + 2 + s.delta AS line` + sel.String() + `

@@ -53,18 +53,30 @@ func execReportFile(ctx context.Context, conn *sql.Conn, name string, args ...an
 	return store.ExecFile(ctx, conn, "reports/"+name, args...)
 }
 
-// auditScope creates, on conn (the connection the audit run's transaction is
-// open on), the keys names are compared by (audit.LoadNameKeys), the report
-// helpers and report_scope: the claims run audited, and
-// the matches that put each claim down to a supplier.
+// auditScope creates, on conn, report_scope (the claims run audited), the
+// report helpers (sql/reports/setup.sql) and the matches that put each claim
+// down to a supplier. On the connection the run's transaction is open on
+// (audit.Publish) the run's own name keys and matches are still there, and the
+// matches are taken from them (run_matches.sql); on another connection (the
+// files of a run recorded earlier) the names are keyed and the serials
+// matched again (matches.sql), to the same result.
 func auditScope(ctx context.Context, conn *sql.Conn, run *audit.Run) error {
-	if _, err := audit.LoadNameKeys(ctx, conn, run.Names); err != nil {
-		return err
+	matches := "run_matches.sql"
+	var n int
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables()
+		WHERE temporary AND table_name IN ('panel_matches', 'name_keys')`).Scan(&n); err != nil {
+		return fmt.Errorf("the run's matches: %w", err)
+	}
+	if n < 2 {
+		matches = "matches.sql"
+		if _, err := audit.LoadNameKeys(ctx, conn, run.Names); err != nil {
+			return err
+		}
 	}
 	for _, step := range []struct {
 		file string
 		args []any
-	}{{"setup.sql", nil}, {"scope_run.sql", []any{run.ID}}, {"matches.sql", nil}, {"brand_names.sql", nil}} {
+	}{{"setup.sql", nil}, {"scope_run.sql", []any{run.ID}}, {matches, nil}, {"panel_suppliers.sql", nil}, {"brand_names.sql", nil}} {
 		if err := execReportFile(ctx, conn, step.file, step.args...); err != nil {
 			return err
 		}

@@ -84,7 +84,7 @@ func WriteNotices(ctx context.Context, db *sql.DB, keys *names.Keyer, cfg config
 		return nil, fmt.Errorf("notices: %w", err)
 	}
 	defer conn.Close()
-	for _, file := range []string{"scope_current.sql", "matches.sql", "notice_items.sql"} {
+	for _, file := range []string{"scope_current.sql", "matches.sql", "panel_suppliers.sql", "notice_items.sql"} {
 		if err := execReportFile(ctx, conn, file); err != nil {
 			return nil, fmt.Errorf("notices: %w", err)
 		}

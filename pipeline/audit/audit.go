@@ -135,6 +135,9 @@ func (a *Auditor) run(ctx context.Context, all bool, publish Publish) (*Run, err
 		return nil, err
 	}
 	a.log().Info("audit: step", "sql", "audit/names.sql", "names", nNames, "seconds", time.Since(t0).Seconds())
+	// The step tables go once the run is recorded or abandoned, after publish
+	// has read them; deferred before the rollback, so it runs after it.
+	defer a.dropStepTables(ctx, conn)
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -192,13 +195,9 @@ func (a *Auditor) run(ctx context.Context, all bool, publish Publish) (*Run, err
 		n, _ := res.RowsAffected()
 		a.log().Info("audit: check", "rule", rule, "findings", n, "seconds", time.Since(start).Seconds())
 	}
-	for _, f := range []string{"audit/results.sql", "audit/changes.sql", "audit/cleanup.sql"} {
+	for _, f := range []string{"audit/results.sql", "audit/changes.sql"} {
 		t0 := time.Now()
-		var args []any
-		if f != "audit/cleanup.sql" {
-			args = append(args, run.ID)
-		}
-		if err := store.ExecFile(ctx, tx, f, args...); err != nil {
+		if err := store.ExecFile(ctx, tx, f, run.ID); err != nil {
 			return nil, err
 		}
 		a.log().Info("audit: step", "sql", f, "seconds", time.Since(t0).Seconds())
@@ -231,6 +230,19 @@ func (a *Auditor) run(ctx context.Context, all bool, publish Publish) (*Run, err
 	}
 	a.log().Info("audit: run recorded", "run", run.ID, "commit_seconds", time.Since(t0).Seconds())
 	return run, nil
+}
+
+// dropStepTables drops the temp tables of the run's steps
+// (sql/audit/cleanup.sql): the connection returns to the pool and would
+// otherwise hold them. It runs when the run's transaction has ended, committed
+// or not, so a failure is only logged.
+func (a *Auditor) dropStepTables(ctx context.Context, conn *sql.Conn) {
+	t0 := time.Now()
+	if err := store.ExecFile(context.WithoutCancel(ctx), conn, "audit/cleanup.sql"); err != nil {
+		a.log().Warn("audit: dropping the step tables", "err", err)
+		return
+	}
+	a.log().Info("audit: step", "sql", "audit/cleanup.sql", "seconds", time.Since(t0).Seconds())
 }
 
 // previous reads what the previous run saw and decides whether this nightly

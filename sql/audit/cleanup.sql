@@ -1,7 +1,7 @@
 -- name: DropStepTables
--- Once the run's results are recorded, the temp tables of its steps go: the
--- connection returns to the pool and would otherwise hold them (memory) until
--- it is reused.
+-- Once the run is recorded (after its files are written: they read the run's
+-- matches) or abandoned, the temp tables of its steps go: the connection
+-- returns to the pool and would otherwise hold them (memory) until it is reused.
 DROP TABLE IF EXISTS scope_params;
 DROP TABLE IF EXISTS changed_claims;
 DROP TABLE IF EXISTS previous_results;

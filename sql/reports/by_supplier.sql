@@ -1,6 +1,6 @@
 -- name: ComplianceBySupplier
 -- by_supplier.csv: the period's claims by the supplier each is put down to
--- (sql/reports/matches.sql: the supplier of most of its panel serials).
+-- (sql/reports/panel_suppliers.sql: the supplier of most of its panel serials).
 SELECT supplier,
     count(*) AS claims,
     count(*) FILTER (WHERE status = 'pass') AS pass,

@@ -4,7 +4,7 @@
 -- table of the report sums this table, so the tables add up to the summary.
 --   month:    month of submission, YYYY-MM
 --   state:    from the postcode (postcode_state, setup.sql)
---   supplier: the one supplier the claim is put down to (matches.sql)
+--   supplier: the one supplier the claim is put down to (panel_suppliers.sql)
 --   panel serials claimed, and of those found in the ledger by the verdict
 CREATE OR REPLACE TEMP TABLE report_claims AS
 SELECT r.claim_id, r.status, r.stcs_claimed, r.stcs_computed, r.stcs_at_risk,

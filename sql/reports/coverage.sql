@@ -2,7 +2,7 @@
 -- coverage.csv: ledger coverage of the period's claimed panel serials, for
 -- each panel brand and for each supplier (a serial found in the ledger counts
 -- for the supplier who uploaded it; one not found, for the suppliers
--- authorised for the brand on the installation date: matches.sql). Each
+-- authorised for the brand on the installation date: panel_suppliers.sql). Each
 -- group's rows add up to the summary.
 SELECT 'panel brand' AS "group", n.panel_brand AS name,
     count(*) AS claimed_serials,

@@ -1,7 +1,7 @@
 -- name: NoticeItems
 -- Every item a supplier answers for (data contract §6), over the claims in
 -- report_scope (every claim's current verdict) and their panel matches
--- (matches.sql). One row per (supplier, item, claim, serial). Suppliers and
+-- (panel_suppliers.sql). One row per (supplier, item, claim, serial). Suppliers and
 -- brands are compared by brand key (name_keys, as the audit compares them), so
 -- a supplier authorised for `Jinko Solar Co Ltd` answers for a claim of `Jinko`.
 --   unauthorised_upload: the claimed serial's ledger entry was uploaded by a

@@ -1,5 +1,5 @@
 -- name: TopSuppliers
--- The suppliers (each claim put down to one: sql/reports/matches.sql) with the
+-- The suppliers (each claim put down to one: sql/reports/panel_suppliers.sql) with the
 -- most STCs at risk among the claims in report_scope.
 SELECT coalesce(s.supplier, '(no panel serials)') AS supplier,
     count(*) FILTER (WHERE r.status = 'fail') AS claims_failed,

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"time"
 
@@ -78,13 +79,19 @@ func (a *Auditor) now() time.Time {
 }
 
 // changedSQL are the files that find the claims whose inputs changed since the
-// previous run, one kind of input each.
-var changedSQL = []string{
-	"audit/changed_ledger.sql",
-	"audit/changed_claims.sql",
-	"audit/changed_cec.sql",
-	"audit/changed_suppliers.sql",
-	"audit/changed_unmatched.sql",
+// previous run, one kind of input each, in order. Each runs only when a file of
+// one of its kinds was loaded since the previous run: with none, it would find
+// nothing.
+var changedSQL = []struct {
+	file  string
+	kinds []string
+}{
+	{"audit/changed_ledger.sql", []string{"panel_ledger", "inverter_ledger"}},
+	{"audit/changed_claims.sql", []string{"claims"}},
+	{"audit/changed_cec.sql", []string{"cec_modules", "cec_inverters"}},
+	{"audit/changed_suppliers.sql", []string{"suppliers"}},
+	{"audit/changed_listings.sql", []string{"panel_ledger", "inverter_ledger", "claims", "suppliers"}},
+	{"audit/changed_unmatched.sql", []string{"panel_ledger", "inverter_ledger", "claims"}},
 }
 
 // Run audits and records the run, with no output files; see RunAndPublish.
@@ -158,12 +165,20 @@ func (a *Auditor) run(ctx context.Context, all bool, publish Publish) (*Run, err
 		return nil, err
 	}
 	if run.AllReason == "" {
-		for _, f := range changedSQL {
+		newKinds, err := kindsSince(ctx, tx, run.PrevFileID)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range changedSQL {
+			if !slices.ContainsFunc(c.kinds, func(k string) bool { return newKinds[k] }) {
+				a.log().Info("audit: step skipped: no new file of its kinds", "sql", c.file, "kinds", c.kinds)
+				continue
+			}
 			t0 := time.Now()
-			if err := store.ExecFile(ctx, tx, f); err != nil {
+			if err := store.ExecFile(ctx, tx, c.file); err != nil {
 				return nil, err
 			}
-			a.log().Info("audit: step", "sql", f, "seconds", time.Since(t0).Seconds())
+			a.log().Info("audit: step", "sql", c.file, "seconds", time.Since(t0).Seconds())
 		}
 	}
 	for _, f := range []string{"audit/scope.sql", "audit/stc.sql", "audit/claims.sql", "audit/keys.sql", "audit/matches.sql", "audit/duplicates.sql", "audit/triage.sql"} {
@@ -281,6 +296,24 @@ func (a *Auditor) previous(ctx context.Context, tx *sql.Tx, run *Run) error {
 		run.AllReason = fmt.Sprintf("files were loaded below run %d's mark after it ran", prevID)
 	}
 	return nil
+}
+
+// kindsSince is the set of file kinds with a file loaded after file id since.
+func kindsSince(ctx context.Context, tx *sql.Tx, since int64) (map[string]bool, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT kind FROM files WHERE file_id > ? AND kind IS NOT NULL`, since)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	kinds := map[string]bool{}
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, err
+		}
+		kinds[k] = true
+	}
+	return kinds, rows.Err()
 }
 
 // countScope puts how many claims are in scope, and why, on run.

@@ -18,13 +18,14 @@
 -- Speed: the missing serials are few, the ledger is millions of rows, so no
 -- missing serial is compared with every ledger serial. A ledger serial S one
 -- edit from a missing serial m ends in the same 8 characters as m, or as one
--- edit of m's last 10 characters (an edit further left leaves the last 8
--- alone): a few hundred short keys per m. A range's ends lie within 999 of
--- m's number, so in one of three buckets of 1,000 numbers. One pass over each
--- ledger keeps the rows whose last 8 characters are a key or whose all-but-
--- last-3 are a bucket; hamming and damerau_levenshtein then confirm one edit.
--- Both stay small for dense ledgers too: a key matches about one serial of a
--- brand, a bucket at most 1,000.
+-- edit of m's last 9 characters that touches their last 8 (an edit further
+-- left leaves the last 8 alone): a few hundred short keys per m. A range's
+-- ends lie within 999 of m's number, so in one of three buckets of 1,000
+-- numbers. Each ledger is joined once to the keys (on its last 8 characters)
+-- and once to the buckets (on all but its last 3); hamming and
+-- damerau_levenshtein then confirm one edit. Both stay small for dense
+-- ledgers too: a key matches about one serial of a brand, a bucket at most
+-- 1,000.
 
 -- name: TriageMissing
 -- The serials to triage, once per (component, brand key, serial), with their
@@ -45,30 +46,28 @@ SELECT row_number() OVER () AS mid, component, brand_key, serial_norm, n, digits
 FROM parts;
 
 -- name: TriageKeys
--- The lookup keys of each missing serial m. Typos: every ledger serial one
--- edit from m ends in one of these 8 characters: m's own last 8, or the last 8
--- of one edit of m's last 10 characters (an edit further left leaves the last
--- 8 alone). All strings here are short, so this is cheap.
+-- The lookup keys of each missing serial m: m's own last 8 characters, and
+-- the last 8 of each substitution, insertion, deletion or adjacent swap in
+-- t, m's last 9 characters, at a place that changes them. A key may repeat
+-- (an insertion next to the same character); nothing downstream counts them.
 CREATE OR REPLACE TEMP TABLE triage_keys AS
 WITH m AS (
-    SELECT mid, right(serial_norm, 10) AS t FROM triage_missing
+    SELECT mid, right(serial_norm, 9) AS t, length(right(serial_norm, 9)) AS n FROM triage_missing
 ), pos AS (
-    SELECT unnest(range(0, 11)) AS i
+    SELECT unnest(range(0, 10)) AS i
 ), alpha AS (
     SELECT unnest(string_split('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-./_', '')) AS c
-), edits AS (
-    SELECT mid, t AS v FROM m
-    UNION ALL -- substitutions
-    SELECT mid, left(t, i) || c || substr(t, i + 2) FROM m, pos, alpha WHERE i < length(t)
-    UNION ALL -- insertions
-    SELECT mid, left(t, i) || c || substr(t, i + 1) FROM m, pos, alpha WHERE i <= length(t)
-    UNION ALL -- deletions
-    SELECT mid, left(t, i) || substr(t, i + 2) FROM m, pos WHERE i < length(t)
-    UNION ALL -- swaps of two adjacent characters
-    SELECT mid, left(t, i) || substr(t, i + 2, 1) || substr(t, i + 1, 1) || substr(t, i + 3)
-    FROM m, pos WHERE i < length(t) - 1
 )
-SELECT DISTINCT mid, right(v, 8) AS key FROM edits;
+SELECT mid, right(t, 8) AS key FROM m
+UNION ALL -- substitutions in the last 8
+SELECT mid, right(left(t, i) || c || substr(t, i + 2), 8) FROM m, pos, alpha WHERE i < n AND i >= n - 8
+UNION ALL -- insertions into the last 8 (before t[i]; i = n appends)
+SELECT mid, right(left(t, i) || c || substr(t, i + 1), 8) FROM m, pos, alpha WHERE i <= n AND i > n - 8
+UNION ALL -- deletions from the last 8
+SELECT mid, right(left(t, i) || substr(t, i + 2), 8) FROM m, pos WHERE i < n AND i >= n - 8
+UNION ALL -- swaps of two adjacent characters (of t: each touches the last 8)
+SELECT mid, right(left(t, i) || substr(t, i + 2, 1) || substr(t, i + 1, 1) || substr(t, i + 3), 8)
+FROM m, pos WHERE i < n - 1;
 
 -- name: TriageBuckets
 -- Ranges: every ledger serial with m's prefix and digit count within 999 of
@@ -80,44 +79,32 @@ SELECT DISTINCT mid,
 FROM triage_missing, (VALUES (-999), (0), (999)) d(d)
 WHERE number IS NOT NULL AND number + d.d >= 0 AND length((number + d.d)::VARCHAR) <= length(digits);
 
--- name: TriageLedger
--- One pass over each ledger keeps the rows that end like a possible typo or
--- lie in a bucket, whatever their brand (thousands of millions); only these
--- get the brand keys of their licensee and supplier.
-CREATE OR REPLACE TEMP TABLE triage_ledger AS
-WITH panels AS (
-    SELECT licensee, serial_norm, supplier_name
-    FROM panel_ledger
-    WHERE right(serial_norm, 8) IN (SELECT key FROM triage_keys)
-        OR left(serial_norm, -3) IN (SELECT bucket FROM triage_buckets)
-), inverters AS (
-    SELECT manufacturer, serial_norm
-    FROM inverter_ledger
-    WHERE right(serial_norm, 8) IN (SELECT key FROM triage_keys)
-        OR left(serial_norm, -3) IN (SELECT bucket FROM triage_buckets)
-)
-SELECT 'panel' AS component, b.brand_key, p.serial_norm, s.brand_key AS supplier_key, p.supplier_name
-FROM panels p
-JOIN name_keys b ON b.name = p.licensee
-JOIN name_keys s ON s.name = p.supplier_name
-UNION ALL
-SELECT 'inverter', b.brand_key, i.serial_norm, NULL, NULL
-FROM inverters i
-JOIN name_keys b ON b.name = i.manufacturer;
-
 -- name: TriageNear
--- The ledger serials of the same brand that end like a possible typo of a
--- missing serial (probe 'typo') or lie in one of its buckets ('range').
+-- The ledger serials of the same brand key that end like a possible typo of a
+-- missing serial (probe 'typo') or lie in one of its buckets ('range'), with
+-- the brand key of the supplier that uploaded them (panels). Each ledger is
+-- joined once to the keys and once to the buckets, whatever the brand; only
+-- the few rows that hit get their names' keys.
 CREATE OR REPLACE TEMP TABLE triage_near AS
-SELECT m.component, m.brand_key, m.serial_norm, 'typo' AS probe, l.serial_norm AS near, l.supplier_key, l.supplier_name
-FROM triage_ledger l
-JOIN triage_keys k ON right(l.serial_norm, 8) = k.key
-JOIN triage_missing m ON m.mid = k.mid AND m.component = l.component AND m.brand_key = l.brand_key
-UNION ALL
-SELECT m.component, m.brand_key, m.serial_norm, 'range', l.serial_norm, l.supplier_key, l.supplier_name
-FROM triage_ledger l
-JOIN triage_buckets k ON left(l.serial_norm, -3) = k.bucket
-JOIN triage_missing m ON m.mid = k.mid AND m.component = l.component AND m.brand_key = l.brand_key;
+WITH hits AS (
+    SELECT 'panel' AS component, 'typo' AS probe, k.mid, l.licensee AS brand, l.serial_norm, l.supplier_name
+    FROM panel_ledger l JOIN triage_keys k ON right(l.serial_norm, 8) = k.key
+    UNION ALL
+    SELECT 'panel', 'range', b.mid, l.licensee, l.serial_norm, l.supplier_name
+    FROM panel_ledger l JOIN triage_buckets b ON left(l.serial_norm, -3) = b.bucket
+    UNION ALL
+    SELECT 'inverter', 'typo', k.mid, l.manufacturer, l.serial_norm, NULL
+    FROM inverter_ledger l JOIN triage_keys k ON right(l.serial_norm, 8) = k.key
+    UNION ALL
+    SELECT 'inverter', 'range', b.mid, l.manufacturer, l.serial_norm, NULL
+    FROM inverter_ledger l JOIN triage_buckets b ON left(l.serial_norm, -3) = b.bucket
+)
+SELECT m.component, m.brand_key, m.serial_norm, h.probe, h.serial_norm AS near,
+    s.brand_key AS supplier_key, h.supplier_name
+FROM hits h
+JOIN triage_missing m ON m.mid = h.mid AND m.component = h.component
+JOIN name_keys b ON b.name = h.brand AND b.brand_key = m.brand_key
+LEFT JOIN name_keys s ON s.name = h.supplier_name;
 
 -- name: SerialTriage
 -- One row per missing serial: the typo it most likely is, else the range it
@@ -173,3 +160,10 @@ SELECT m.component, m.brand_key, m.serial_norm, t.typo_of,
 FROM triage_missing m
 LEFT JOIN typos t USING (component, brand_key, serial_norm)
 LEFT JOIN ranges r USING (component, brand_key, serial_norm);
+
+-- name: DropTriageSteps
+-- The working tables go as soon as serial_triage is made.
+DROP TABLE triage_keys;
+DROP TABLE triage_buckets;
+DROP TABLE triage_near;
+DROP TABLE triage_missing;

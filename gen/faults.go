@@ -626,7 +626,9 @@ const neverTime = ts(math.MaxInt64)
 func (w *world) unmatched(t *serialTab, s int32, fam uint8) int32 {
 	switch w.rng.IntN(3) {
 	case 0:
-		return t.typo(w.rng, s)
+		if ns := t.typo(w.rng, s); ns >= 0 {
+			return ns
+		}
 	case 1:
 		if ns := t.unused(w.rng, fam, t.group[s]); ns >= 0 {
 			return ns

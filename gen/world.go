@@ -30,6 +30,7 @@ type serialTab struct {
 	next   []uint64 // per family: the last number handed out
 	start  []uint64 // per family: the first number handed out is above this
 	texts  map[int32]string
+	taken  map[string]bool // texts of typo and made-up serials, so none is handed out twice
 	fam    []uint8
 	num    []uint64
 	model  []int16 // model the base ledger entry names; -1: not in the ledger
@@ -39,7 +40,7 @@ type serialTab struct {
 }
 
 func newSerialTab(fams []family, rng *rand.Rand, capHint int) *serialTab {
-	t := &serialTab{fams: fams, next: make([]uint64, len(fams)), texts: map[int32]string{}}
+	t := &serialTab{fams: fams, next: make([]uint64, len(fams)), texts: map[int32]string{}, taken: map[string]bool{}}
 	for i, f := range fams {
 		span := f.hi - f.lo
 		t.next[i] = f.lo + rng.Uint64N(span/4)
@@ -60,7 +61,7 @@ func (t *serialTab) len() int { return len(t.fam) }
 // the panels of one pallet have near-consecutive serials.
 func (t *serialTab) fresh(rng *rand.Rand, fam uint8, model int16, group int32) int32 {
 	step := uint64(1)
-	if rng.IntN(8) == 0 && (t.fams[fam].hi-t.next[fam])>>16 > 40 {
+	if rng.IntN(8) == 0 && t.room(fam) > 40 {
 		step += rng.Uint64N(40)
 	}
 	t.next[fam] += step
@@ -81,10 +82,27 @@ func (t *serialTab) fresh(rng *rand.Rand, fam uint8, model int16, group int32) i
 // as a family's numbers run low.
 func (t *serialTab) skip(rng *rand.Rand, fam uint8) {
 	gap := 50 + rng.Uint64N(5000)
-	if room := (t.fams[fam].hi - t.next[fam]) >> 16; gap > room {
+	if room := t.room(fam); gap > room {
 		gap = room
 	}
 	t.next[fam] += gap
+}
+
+// room is the most a family may skip at once, in proportion to the numbers it
+// has left. While a tenth of its range is left (every family up to SF=10:
+// those scenarios are unchanged), that is 1/65,536 of what is left: gaps of
+// 50..5,050 between pallets, and one serial in eight skips up to 40. Below a
+// tenth (national scale) it is 1/1,048,576 of what is left: gaps of at most
+// a hundred, shrinking to none, and skips within a pallet only while that is
+// over 40, so a family's last tenth still holds millions of deliveries (the
+// 8-digit families about 2.5 million; TestFamiliesLastAtNationalScale).
+func (t *serialTab) room(fam uint8) uint64 {
+	f := &t.fams[fam]
+	left := f.hi - t.next[fam]
+	if left < (f.hi-f.lo)/10 {
+		return left >> 20
+	}
+	return left >> 16
 }
 
 // appendText writes the canonical (already normalised) text of serial id.
@@ -120,7 +138,7 @@ func (t *serialTab) add(fam uint8, num uint64, group int32, flag uint8) int32 {
 // typo adds a serial in no ledger: serial id as an installer mistyped it, one
 // digit read as a letter (0 as O, 1 as I, 2 as Z, 5 as S, 8 as B) or one digit
 // left out. No family has a letter or one digit fewer there, so the text is
-// no other serial's.
+// no other serial's. It returns -1 when every such typo is taken.
 func (t *serialTab) typo(rng *rand.Rand, id int32) int32 {
 	txt := t.appendText(nil, id)
 	var at []int
@@ -129,26 +147,51 @@ func (t *serialTab) typo(rng *rand.Rand, id int32) int32 {
 			at = append(at, i)
 		}
 	}
-	i := at[rng.IntN(len(at))]
-	if letter := "OIZ??S??B?"[txt[i]-'0']; letter != '?' && rng.IntN(2) == 0 {
-		txt[i] = letter
-	} else {
-		txt = append(txt[:i], txt[i+1:]...)
+	for range 64 {
+		typo := slices.Clone(txt)
+		i := at[rng.IntN(len(at))]
+		if letter := "OIZ??S??B?"[typo[i]-'0']; letter != '?' && rng.IntN(2) == 0 {
+			typo[i] = letter
+		} else {
+			typo = append(typo[:i], typo[i+1:]...)
+		}
+		// Neighbouring serials can give the same typo (…1223 and …1233 less a
+		// digit); another claim listing it would be a duplicate no fault planted.
+		if !t.taken[string(typo)] {
+			t.taken[string(typo)] = true
+			nt := t.add(t.fam[id], 0, t.group[id], flagText)
+			t.texts[nt] = string(typo)
+			return nt
+		}
 	}
-	nt := t.add(t.fam[id], 0, t.group[id], flagText)
-	t.texts[nt] = string(txt)
-	return nt
+	return -1
 }
 
 // unused adds a serial of family fam that no ledger holds nor ever will: its
 // number lies more than 1,000 below every number the family hands out (a
-// made-up serial). It returns -1 when the family has no such room.
+// made-up serial), and no other made-up serial's. It returns -1 when the
+// family has no such room.
 func (t *serialTab) unused(rng *rand.Rand, fam uint8, group int32) int32 {
 	room := t.start[fam] - t.fams[fam].lo
 	if room < 10_000 {
 		return -1
 	}
-	return t.add(fam, t.fams[fam].lo+rng.Uint64N(room-2_000), group, 0)
+	for range 64 {
+		ns := t.add(fam, t.fams[fam].lo+rng.Uint64N(room-2_000), group, 0)
+		if txt := t.text(ns); !t.taken[txt] {
+			t.taken[txt] = true
+			return ns
+		}
+		t.drop()
+	}
+	return -1
+}
+
+// drop removes the serial added last.
+func (t *serialTab) drop() {
+	n := len(t.fam) - 1
+	t.fam, t.num, t.model = t.fam[:n], t.num[:n], t.model[:n]
+	t.group, t.status, t.flag = t.group[:n], t.status[:n], t.flag[:n]
 }
 
 // exhausted is the panic of a serial family that ran out of numbers;

@@ -282,6 +282,10 @@ func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string)
 	}
 
 	start := time.Now()
+	// what a file rejected half way may have left
+	if err := dropTemp(ctx, conn, tempNames...); err != nil {
+		return res, err
+	}
 	var layout Layout
 	var bad []Reject
 	switch format {
@@ -384,11 +388,7 @@ func (in *Ingester) load(ctx context.Context, conn *sql.Conn, path string, kind 
 			return err
 		}
 	}
-	text := queries.MustGet("load/" + string(kind) + ".sql")
-	stmts := queries.Statements(text)
-	// The first statement checks the rows; rejects are written before the loads.
-	stmts = append(stmts[:1], append(queries.Statements(queries.MustGet("load/rejects.sql")), stmts[1:]...)...)
-	for _, stmt := range stmts {
+	for _, stmt := range loadStatements(kind) {
 		t0 := time.Now()
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("sql/load/%s.sql: %w", kind, err)
@@ -400,7 +400,8 @@ func (in *Ingester) load(ctx context.Context, conn *sql.Conn, path string, kind 
 			return err
 		}
 	}
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE len(problems) = 0), count(*) FILTER (WHERE len(problems) > 0) FROM checked`).
+	// every staged row is either loaded or in bad
+	if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM stage) - (SELECT count(*) FROM bad), (SELECT count(*) FROM bad)`).
 		Scan(&res.Rows, &res.Rejected); err != nil {
 		return err
 	}
@@ -431,8 +432,42 @@ func (in *Ingester) load(ctx context.Context, conn *sql.Conn, path string, kind 
 	}
 	in.timed(name, "commit", t0)
 	res.Status = Loaded
-	for _, t := range []string{"stage", "checked", "stage_file", "names"} {
-		if _, err := conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+t); err != nil {
+	return dropTemp(ctx, conn, tempNames...)
+}
+
+// tempNames are the temp tables and views a file's load makes.
+var tempNames = []string{"stage", "stage_raw", "stage_shifts", "checked", "bad", "lookup", "stage_file", "names"}
+
+// loadStatements are the statements of load/<kind>.sql, with load/rejects.sql
+// after the last statement named Check...: the Check statements leave the
+// rows that have a problem in the temp table bad, the rejects are written
+// from it, and the statements after them load the other rows.
+func loadStatements(kind Kind) []string {
+	stmts := queries.Statements(queries.MustGet("load/" + string(kind) + ".sql"))
+	at := 0
+	for i, st := range stmts {
+		if strings.HasPrefix(firstLine(st), "-- name: Check") {
+			at = i + 1
+		}
+	}
+	rejects := queries.Statements(queries.MustGet("load/rejects.sql"))
+	return append(stmts[:at:at], append(rejects, stmts[at:]...)...)
+}
+
+// dropTemp drops the temp tables and views named that exist.
+func dropTemp(ctx context.Context, conn *sql.Conn, names ...string) error {
+	for _, n := range names {
+		var what string
+		err := conn.QueryRowContext(ctx, `SELECT 'TABLE' FROM duckdb_tables() WHERE temporary AND table_name = ?
+			UNION ALL SELECT 'VIEW' FROM duckdb_views() WHERE temporary AND view_name = ?`, n, n).Scan(&what)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		// n is one of the names above, never file text
+		if _, err := conn.ExecContext(ctx, "DROP "+what+" "+n); err != nil {
 			return err
 		}
 	}

@@ -298,8 +298,13 @@ func stageCSV(ctx context.Context, conn *sql.Conn, path string, scan *csvScan, l
 		}
 	}
 	// Row k of stage_raw is on line k + 2 until a multi-line cell or a blank
-	// line shifts the lines after it.
-	stage := `CREATE OR REPLACE TEMP TABLE stage AS
+	// line shifts the lines after it. stage is a view over stage_raw, not a
+	// copy, unless its text is normalised (normaliseStage changes stage).
+	what := "VIEW"
+	if scan.odd {
+		what = "TABLE"
+	}
+	stage := `CREATE OR REPLACE TEMP ` + what + ` stage AS
 		SELECT r.rowid + 2 AS line` + sel.String() + ` FROM stage_raw r`
 	if len(scan.shifts) > 0 {
 		if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stage_shifts (k BIGINT, delta BIGINT)`); err != nil {
@@ -323,20 +328,18 @@ func stageCSV(ctx context.Context, conn *sql.Conn, path string, scan *csvScan, l
 		if err != nil {
 			return fmt.Errorf("stage_shifts: %w", err)
 		}
-		stage = `CREATE OR REPLACE TEMP TABLE stage AS
+		stage = `CREATE OR REPLACE TEMP ` + what + ` stage AS
 			SELECT r.rowid + 2 + s.delta AS line` + sel.String() + `
-			FROM stage_raw r ASOF JOIN stage_shifts s ON r.rowid >= s.k
-			ORDER BY line`
+			FROM stage_raw r ASOF JOIN stage_shifts s ON r.rowid >= s.k`
 	}
 	if _, err := conn.ExecContext(ctx, stage); err != nil {
 		return fmt.Errorf("stage: %w", err)
 	}
-	for _, t := range []string{"stage_raw", "stage_shifts", "stage_csv_errors", "stage_csv_scans"} {
-		if _, err := conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+t); err != nil {
-			return err
-		}
+	drop := []string{"stage_csv_errors", "stage_csv_scans"}
+	if scan.odd {
+		drop = append(drop, "stage_raw", "stage_shifts")
 	}
-	return nil
+	return dropTemp(ctx, conn, drop...)
 }
 
 // sizeText writes a byte count for people: 3.0 MiB, 1.0 MiB, 512 KiB.

@@ -22,6 +22,11 @@ SELECT line,
     ], p -> p IS NOT NULL) AS problems
 FROM stage;
 
+-- name: CheckCECInvertersProblems
+-- The rows with a problem: they are rejects, not loaded.
+CREATE OR REPLACE TEMP TABLE bad AS
+SELECT line, problems FROM checked WHERE len(problems) > 0;
+
 -- name: LoadCECInverters
 INSERT INTO cec_inverters
 SELECT f.file_id, line,

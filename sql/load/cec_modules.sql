@@ -21,6 +21,11 @@ SELECT line,
     ], p -> p IS NOT NULL) AS problems
 FROM stage;
 
+-- name: CheckCECModulesProblems
+-- The rows with a problem: they are rejects, not loaded.
+CREATE OR REPLACE TEMP TABLE bad AS
+SELECT line, problems FROM checked WHERE len(problems) > 0;
+
 -- name: LoadCECModules
 INSERT INTO cec_modules
 SELECT f.file_id, line,

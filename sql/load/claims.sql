@@ -71,6 +71,11 @@ SELECT line,
     ], p -> p IS NOT NULL) AS problems
 FROM typed;
 
+-- name: CheckClaimsProblems
+-- The rows with a problem: they are rejects, not loaded.
+CREATE OR REPLACE TEMP TABLE bad AS
+SELECT line, problems FROM checked WHERE len(problems) > 0;
+
 -- name: LoadClaims
 INSERT INTO claims
 SELECT f.file_id, line, claim_id, submitted_on, installed_on, postcode,

@@ -1,48 +1,68 @@
--- name: CheckInverterLedger
-CREATE OR REPLACE TEMP TABLE checked AS
--- A ledger has millions of rows but few distinct upload times: each distinct
--- text is parsed once.
-WITH stamps AS (
-    SELECT DISTINCT uploaded_at AS raw, parse_timestamp(uploaded_at) AS ts
-    FROM stage WHERE cell(uploaded_at) IS NOT NULL
-)
-SELECT line,
-    cell(manufacturer) AS manufacturer,
-    cell(model_number) AS model_number,
-    cell(series) AS series,
-    cell(serial_number) AS serial_number,
-    coalesce(t.ts, (SELECT ingested_at FROM stage_file)) AS uploaded_at,
-    coalesce(lower(cell(status)), 'valid') AS status,
-    cell(reason) AS reason,
-    list_filter([
-        required('manufacturer', manufacturer),
-        required('model_number', model_number),
-        required('serial_number', serial_number),
-        bad_serial('serial_number', serial_number),
-        CASE WHEN cell(uploaded_at) IS NOT NULL AND t.ts IS NULL
-            THEN problem('uploaded_at', uploaded_at, 'not a date or timestamp: use YYYY-MM-DD, DD/MM/YYYY or ISO 8601') END,
-        CASE WHEN lower(cell(status)) NOT IN ('valid', 'invalid')
-            THEN problem('status', status, 'status must be valid or invalid') END
-    ], p -> p IS NOT NULL) AS problems
-FROM stage s LEFT JOIN stamps t ON t.raw = s.uploaded_at;
+-- name: CheckInverterLedgerValues
+-- As for the panel ledger: each distinct name, series, upload time and status
+-- is checked and normalised once, and the rows look theirs up.
+CREATE OR REPLACE TEMP TABLE lookup AS
+SELECT 'manufacturer' AS col, raw, cell(raw) AS value, norm_name(cell(raw)) AS norm, NULL::TIMESTAMP AS ts,
+    required('manufacturer', raw) AS problem
+FROM (SELECT DISTINCT manufacturer AS raw FROM stage)
+UNION ALL
+SELECT 'model_number', raw, cell(raw), norm_name(cell(raw)), NULL,
+    required('model_number', raw)
+FROM (SELECT DISTINCT model_number AS raw FROM stage)
+UNION ALL
+-- the series is optional
+SELECT 'series', raw, cell(raw), norm_name(cell(raw)), NULL, NULL
+FROM (SELECT DISTINCT series AS raw FROM stage)
+UNION ALL
+-- a blank upload time is the ingest time
+SELECT 'uploaded_at', raw, NULL, NULL, coalesce(parse_timestamp(raw), (SELECT ingested_at FROM stage_file)),
+    CASE WHEN cell(raw) IS NOT NULL AND parse_timestamp(raw) IS NULL
+        THEN problem('uploaded_at', raw, 'not a date or timestamp: use YYYY-MM-DD, DD/MM/YYYY or ISO 8601') END
+FROM (SELECT DISTINCT uploaded_at AS raw FROM stage)
+UNION ALL
+-- a blank status is valid
+SELECT 'status', raw, coalesce(lower(cell(raw)), 'valid'), NULL, NULL,
+    CASE WHEN lower(cell(raw)) NOT IN ('valid', 'invalid')
+        THEN problem('status', raw, 'status must be valid or invalid') END
+FROM (SELECT DISTINCT status AS raw FROM stage);
 
--- name: NormaliseInverterLedgerNames
--- Each distinct name is normalised once (see panel_ledger.sql).
-CREATE OR REPLACE TEMP TABLE names AS
-SELECT DISTINCT v AS raw, norm_name(v) AS norm
-FROM (SELECT manufacturer AS v FROM checked UNION SELECT model_number FROM checked UNION SELECT series FROM checked)
-WHERE v IS NOT NULL;
+-- name: CheckInverterLedgerRows
+-- The rows with a problem, each with every problem it has (in column order):
+-- the serial is checked row by row.
+CREATE OR REPLACE TEMP TABLE bad AS
+SELECT line, list_filter([p_manufacturer, p_model, p_serial, p_serial_text, p_uploaded, p_status],
+    p -> p IS NOT NULL) AS problems
+FROM (
+    SELECT s.line,
+        mf.problem AS p_manufacturer,
+        mdl.problem AS p_model,
+        required('serial_number', s.serial_number) AS p_serial,
+        bad_serial('serial_number', s.serial_number) AS p_serial_text,
+        upl.problem AS p_uploaded,
+        sta.problem AS p_status
+    FROM stage s
+    JOIN lookup mf ON mf.col = 'manufacturer' AND mf.raw IS NOT DISTINCT FROM s.manufacturer
+    JOIN lookup mdl ON mdl.col = 'model_number' AND mdl.raw IS NOT DISTINCT FROM s.model_number
+    JOIN lookup upl ON upl.col = 'uploaded_at' AND upl.raw IS NOT DISTINCT FROM s.uploaded_at
+    JOIN lookup sta ON sta.col = 'status' AND sta.raw IS NOT DISTINCT FROM s.status
+)
+WHERE coalesce(p_manufacturer, p_model, p_serial, p_serial_text, p_uploaded, p_status) IS NOT NULL;
 
 -- name: LoadInverterLedger
+-- Every row without a problem, in one INSERT.
 INSERT INTO inverter_ledger
-SELECT f.file_id, c.line,
-    c.manufacturer, mf.norm,
-    c.model_number, m.norm,
-    c.series, s.norm,
-    c.serial_number, norm_serial(c.serial_number),
-    c.uploaded_at, c.status, c.reason
-FROM checked c CROSS JOIN stage_file f
-JOIN names mf ON mf.raw = c.manufacturer
-JOIN names m ON m.raw = c.model_number
-LEFT JOIN names s ON s.raw = c.series
-WHERE len(c.problems) = 0;
+SELECT f.file_id, s.line,
+    mf.value, mf.norm,
+    mdl.value, mdl.norm,
+    ser.value, ser.norm,
+    cell(s.serial_number), norm_serial(cell(s.serial_number)),
+    upl.ts, sta.value, cell(s.reason)
+FROM stage s
+JOIN lookup mf ON mf.col = 'manufacturer' AND mf.raw IS NOT DISTINCT FROM s.manufacturer
+JOIN lookup mdl ON mdl.col = 'model_number' AND mdl.raw IS NOT DISTINCT FROM s.model_number
+JOIN lookup ser ON ser.col = 'series' AND ser.raw IS NOT DISTINCT FROM s.series
+JOIN lookup upl ON upl.col = 'uploaded_at' AND upl.raw IS NOT DISTINCT FROM s.uploaded_at
+JOIN lookup sta ON sta.col = 'status' AND sta.raw IS NOT DISTINCT FROM s.status
+LEFT JOIN bad b ON b.line = s.line
+CROSS JOIN stage_file f
+WHERE b.line IS NULL;

@@ -1,50 +1,72 @@
--- name: CheckPanelLedger
-CREATE OR REPLACE TEMP TABLE checked AS
--- A ledger has millions of rows but few distinct upload times: each distinct
--- text is parsed once.
-WITH stamps AS (
-    SELECT DISTINCT uploaded_at AS raw, parse_timestamp(uploaded_at) AS ts
-    FROM stage WHERE cell(uploaded_at) IS NOT NULL
-)
-SELECT line,
-    cell(supplier_name) AS supplier_name,
-    cell(licensee) AS licensee,
-    cell(model_number) AS model_number,
-    cell(serial_number) AS serial_number,
-    coalesce(t.ts, (SELECT ingested_at FROM stage_file)) AS uploaded_at,
-    coalesce(lower(cell(status)), 'valid') AS status,
-    cell(reason) AS reason,
-    list_filter([
-        required('supplier_name', supplier_name),
-        required('licensee', licensee),
-        required('model_number', model_number),
-        required('serial_number', serial_number),
-        bad_serial('serial_number', serial_number),
-        CASE WHEN cell(uploaded_at) IS NOT NULL AND t.ts IS NULL
-            THEN problem('uploaded_at', uploaded_at, 'not a date or timestamp: use YYYY-MM-DD, DD/MM/YYYY or ISO 8601') END,
-        CASE WHEN lower(cell(status)) NOT IN ('valid', 'invalid')
-            THEN problem('status', status, 'status must be valid or invalid') END
-    ], p -> p IS NOT NULL) AS problems
-FROM stage s LEFT JOIN stamps t ON t.raw = s.uploaded_at;
+-- name: CheckPanelLedgerValues
+-- A ledger has millions of rows but few distinct names, upload times and
+-- statuses: each distinct value of those columns is checked and normalised
+-- once here, and the rows look theirs up (by column and value as written).
+CREATE OR REPLACE TEMP TABLE lookup AS
+SELECT 'supplier_name' AS col, raw, cell(raw) AS value, norm_name(cell(raw)) AS norm, NULL::TIMESTAMP AS ts,
+    required('supplier_name', raw) AS problem
+FROM (SELECT DISTINCT supplier_name AS raw FROM stage)
+UNION ALL
+SELECT 'licensee', raw, cell(raw), norm_name(cell(raw)), NULL,
+    required('licensee', raw)
+FROM (SELECT DISTINCT licensee AS raw FROM stage)
+UNION ALL
+SELECT 'model_number', raw, cell(raw), norm_name(cell(raw)), NULL,
+    required('model_number', raw)
+FROM (SELECT DISTINCT model_number AS raw FROM stage)
+UNION ALL
+-- a blank upload time is the ingest time
+SELECT 'uploaded_at', raw, NULL, NULL, coalesce(parse_timestamp(raw), (SELECT ingested_at FROM stage_file)),
+    CASE WHEN cell(raw) IS NOT NULL AND parse_timestamp(raw) IS NULL
+        THEN problem('uploaded_at', raw, 'not a date or timestamp: use YYYY-MM-DD, DD/MM/YYYY or ISO 8601') END
+FROM (SELECT DISTINCT uploaded_at AS raw FROM stage)
+UNION ALL
+-- a blank status is valid
+SELECT 'status', raw, coalesce(lower(cell(raw)), 'valid'), NULL, NULL,
+    CASE WHEN lower(cell(raw)) NOT IN ('valid', 'invalid')
+        THEN problem('status', raw, 'status must be valid or invalid') END
+FROM (SELECT DISTINCT status AS raw FROM stage);
 
--- name: NormalisePanelLedgerNames
--- A ledger has millions of rows but a few hundred distinct names: each distinct
--- name is normalised once, and the rows look theirs up.
-CREATE OR REPLACE TEMP TABLE names AS
-SELECT DISTINCT v AS raw, norm_name(v) AS norm
-FROM (SELECT supplier_name AS v FROM checked UNION SELECT licensee FROM checked UNION SELECT model_number FROM checked)
-WHERE v IS NOT NULL;
+-- name: CheckPanelLedgerRows
+-- The rows with a problem, each with every problem it has (in column order).
+-- The serial, different on every row, is checked row by row; the list of
+-- problems is built only for the rows that have one.
+CREATE OR REPLACE TEMP TABLE bad AS
+SELECT line, list_filter([p_supplier, p_licensee, p_model, p_serial, p_serial_text, p_uploaded, p_status],
+    p -> p IS NOT NULL) AS problems
+FROM (
+    SELECT s.line,
+        sup.problem AS p_supplier,
+        lic.problem AS p_licensee,
+        mdl.problem AS p_model,
+        required('serial_number', s.serial_number) AS p_serial,
+        bad_serial('serial_number', s.serial_number) AS p_serial_text,
+        upl.problem AS p_uploaded,
+        sta.problem AS p_status
+    FROM stage s
+    JOIN lookup sup ON sup.col = 'supplier_name' AND sup.raw IS NOT DISTINCT FROM s.supplier_name
+    JOIN lookup lic ON lic.col = 'licensee' AND lic.raw IS NOT DISTINCT FROM s.licensee
+    JOIN lookup mdl ON mdl.col = 'model_number' AND mdl.raw IS NOT DISTINCT FROM s.model_number
+    JOIN lookup upl ON upl.col = 'uploaded_at' AND upl.raw IS NOT DISTINCT FROM s.uploaded_at
+    JOIN lookup sta ON sta.col = 'status' AND sta.raw IS NOT DISTINCT FROM s.status
+)
+WHERE coalesce(p_supplier, p_licensee, p_model, p_serial, p_serial_text, p_uploaded, p_status) IS NOT NULL;
 
 -- name: LoadPanelLedger
+-- Every row without a problem, in one INSERT.
 INSERT INTO panel_ledger
-SELECT f.file_id, c.line,
-    c.supplier_name, s.norm,
-    c.licensee, l.norm,
-    c.model_number, m.norm,
-    c.serial_number, norm_serial(c.serial_number),
-    c.uploaded_at, c.status, c.reason
-FROM checked c CROSS JOIN stage_file f
-JOIN names s ON s.raw = c.supplier_name
-JOIN names l ON l.raw = c.licensee
-JOIN names m ON m.raw = c.model_number
-WHERE len(c.problems) = 0;
+SELECT f.file_id, s.line,
+    sup.value, sup.norm,
+    lic.value, lic.norm,
+    mdl.value, mdl.norm,
+    cell(s.serial_number), norm_serial(cell(s.serial_number)),
+    upl.ts, sta.value, cell(s.reason)
+FROM stage s
+JOIN lookup sup ON sup.col = 'supplier_name' AND sup.raw IS NOT DISTINCT FROM s.supplier_name
+JOIN lookup lic ON lic.col = 'licensee' AND lic.raw IS NOT DISTINCT FROM s.licensee
+JOIN lookup mdl ON mdl.col = 'model_number' AND mdl.raw IS NOT DISTINCT FROM s.model_number
+JOIN lookup upl ON upl.col = 'uploaded_at' AND upl.raw IS NOT DISTINCT FROM s.uploaded_at
+JOIN lookup sta ON sta.col = 'status' AND sta.raw IS NOT DISTINCT FROM s.status
+LEFT JOIN bad b ON b.line = s.line
+CROSS JOIN stage_file f
+WHERE b.line IS NULL;

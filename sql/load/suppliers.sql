@@ -23,6 +23,11 @@ SELECT line,
     ], p -> p IS NOT NULL) AS problems
 FROM stage;
 
+-- name: CheckSuppliersProblems
+-- The rows with a problem: they are rejects, not loaded.
+CREATE OR REPLACE TEMP TABLE bad AS
+SELECT line, problems FROM checked WHERE len(problems) > 0;
+
 -- name: LoadSuppliers
 INSERT INTO suppliers
 SELECT f.file_id, line,

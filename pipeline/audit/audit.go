@@ -181,7 +181,7 @@ func (a *Auditor) run(ctx context.Context, all bool, publish Publish) (*Run, err
 			a.log().Info("audit: step", "sql", c.file, "seconds", time.Since(t0).Seconds())
 		}
 	}
-	for _, f := range []string{"audit/scope.sql", "audit/stc.sql", "audit/claims.sql", "audit/keys.sql", "audit/matches.sql", "audit/duplicates.sql", "audit/triage.sql"} {
+	for _, f := range []string{"audit/scope.sql", "audit/stc.sql", "audit/claims.sql", "audit/keys.sql", "audit/matches.sql", "audit/duplicates.sql", "audit/triage.sql", "audit/listings_done.sql"} {
 		t0 := time.Now()
 		if err := store.ExecFile(ctx, tx, f); err != nil {
 			return nil, err

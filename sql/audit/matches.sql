@@ -17,7 +17,9 @@
 -- name: PanelMatches
 -- For each distinct panel serial of a claim in scope, the ledger entry it is
 -- matched to; no entry at all leaves the ledger columns NULL
--- (panel.not_in_ledger). *_id are name_keys ids of brand and model keys. The
+-- (panel.not_in_ledger). *_id are name_keys ids of brand and model keys. A
+-- million rows: of the claim's names only the brand (for the reports) is
+-- copied onto them; the checks take the rest from audit_claims. The
 -- ranking carries only the row id of the ledger row (carrying the row's text
 -- through the aggregate costs more than fetching the chosen rows after).
 CREATE OR REPLACE TEMP TABLE panel_matches AS
@@ -33,8 +35,7 @@ WITH chosen AS (
     GROUP BY s.claim_id, s.serial_norm
 )
 SELECT ch.claim_id, ch.serial_norm,
-    c.panel_brand, c.panel_brand_norm, c.panel_model, c.panel_model_norm,
-    c.panel_brand_key, c.panel_brand_id, c.panel_model_id,
+    c.panel_brand, c.panel_brand_norm, c.panel_brand_id, c.panel_model_id,
     l.file_id AS ledger_file_id, l.supplier_name, l.licensee, l.licensee_norm,
     l.model_number, l.uploaded_at, l.status, l.reason,
     sk.brand_id AS supplier_id, lk.brand_id AS licensee_id, mk.model_id

@@ -32,8 +32,8 @@
 -- prefix, digits and number.
 CREATE OR REPLACE TEMP TABLE triage_missing AS
 WITH m AS (
-    SELECT DISTINCT 'panel' AS component, panel_brand_key AS brand_key, serial_norm
-    FROM panel_matches WHERE ledger_file_id IS NULL
+    SELECT DISTINCT 'panel' AS component, c.panel_brand_key AS brand_key, p.serial_norm
+    FROM panel_matches p JOIN audit_claims c USING (claim_id) WHERE p.ledger_file_id IS NULL
     UNION
     SELECT DISTINCT 'inverter', inverter_manufacturer_key, serial_norm
     FROM inverter_matches WHERE ledger_file_id IS NULL

@@ -12,6 +12,7 @@ SELECT m.claim_id, 'panel' AS component, m.serial_norm AS serial_number,
          ELSE 'no similar serial of ' || m.panel_brand || ' in the ledger' END ||
         '; serial ' || m.serial_norm || ' is in no panel-ledger entry' AS detail
 FROM panel_matches m
+JOIN audit_claims c USING (claim_id)
 LEFT JOIN serial_triage t
-    ON t.component = 'panel' AND t.brand_key = m.panel_brand_key AND t.serial_norm = m.serial_norm
+    ON t.component = 'panel' AND t.brand_key = c.panel_brand_key AND t.serial_norm = m.serial_norm
 WHERE m.ledger_file_id IS NULL;

@@ -54,29 +54,34 @@ func execReportFile(ctx context.Context, conn *sql.Conn, name string, args ...an
 }
 
 // auditScope creates, on conn, report_scope (the claims run audited), the
-// report helpers (sql/reports/setup.sql) and the matches that put each claim
-// down to a supplier. On the connection the run's transaction is open on
-// (audit.Publish) the run's own name keys and matches are still there, and the
-// matches are taken from them (run_matches.sql); on another connection (the
-// files of a run recorded earlier) the names are keyed and the serials
-// matched again (matches.sql), to the same result.
+// report helpers (sql/reports/setup.sql) and the supplier each claim is put
+// down to (report_claim_supplier).
+// On the connection the run's transaction is open on (audit.Publish) the run's
+// own name keys and matches are still there, and the suppliers come from them
+// (run_matches.sql); on another connection (the files of a run recorded
+// earlier) the names are keyed and the serials matched again (matches.sql,
+// panel_suppliers.sql), to the same result.
 func auditScope(ctx context.Context, conn *sql.Conn, run *audit.Run) error {
-	matches := "run_matches.sql"
+	type step struct {
+		file string
+		args []any
+	}
+	suppliers := []step{{"run_matches.sql", nil}}
 	var n int
 	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables()
 		WHERE temporary AND table_name IN ('panel_matches', 'name_keys')`).Scan(&n); err != nil {
 		return fmt.Errorf("the run's matches: %w", err)
 	}
 	if n < 2 {
-		matches = "matches.sql"
+		suppliers = []step{{"matches.sql", nil}, {"panel_suppliers.sql", nil}}
 		if _, err := audit.LoadNameKeys(ctx, conn, run.Names); err != nil {
 			return err
 		}
 	}
-	for _, step := range []struct {
-		file string
-		args []any
-	}{{"setup.sql", nil}, {"scope_run.sql", []any{run.ID}}, {matches, nil}, {"panel_suppliers.sql", nil}, {"brand_names.sql", nil}} {
+	steps := []step{{"setup.sql", nil}, {"scope_run.sql", []any{run.ID}}}
+	steps = append(steps, suppliers...)
+	steps = append(steps, step{"brand_names.sql", nil})
+	for _, step := range steps {
 		if err := execReportFile(ctx, conn, step.file, step.args...); err != nil {
 			return err
 		}

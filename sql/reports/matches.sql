@@ -15,9 +15,10 @@ WHERE s.component = 'panel';
 -- For each of those serials, the ledger entry it matches, chosen as the audit
 -- chooses (sql/audit/matches.sql: the current entry under the claim's brand
 -- first, else another brand's latest upload, brands compared by brand key
--- through name_keys, contract §3). The claims of one audit run take these from
--- the run's own matches instead (run_matches.sql); the claims of a period span
--- many runs, whose matches are gone, so they are matched again here.
+-- through name_keys, contract §3). The audit workbook puts the claims of its
+-- run down to suppliers from the run's own matches instead (run_matches.sql);
+-- the claims of a period span many runs, whose matches are gone, so they are
+-- matched again here.
 -- supplier_key is the brand key of the uploading supplier's name.
 CREATE OR REPLACE TEMP TABLE report_panel_entries AS
 WITH chosen AS (

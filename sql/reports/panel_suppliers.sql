@@ -1,7 +1,7 @@
 -- name: ReportPanelMatches
--- For each panel serial of report_panel_entries (matches.sql or
--- run_matches.sql): whether the verdict found it in the ledger (no
--- panel.not_in_ledger finding), and the supplier it is put down to:
+-- For each panel serial of report_panel_entries (matches.sql): whether the
+-- verdict found it in the ledger (no panel.not_in_ledger finding), and the
+-- supplier it is put down to:
 --   found  -> the supplier who uploaded the matched entry;
 --   not found -> every supplier authorised for the claim's brand (by brand
 --                key) on the installation date, names joined by ' / ', else
@@ -37,7 +37,7 @@ LEFT JOIN report_supplier_names n ON n.supplier_key = m.supplier_key;
 -- name: ReportClaimSupplier
 -- Each claim is put down to one supplier: the one most of its panel serials
 -- are put down to (ties: the first name), so tables by supplier add up to the
--- summary.
+-- summary. (The audit workbook makes it for its run with run_matches.sql.)
 CREATE OR REPLACE TEMP TABLE report_claim_supplier AS
 SELECT claim_id, supplier
 FROM (SELECT claim_id, supplier, count(*) AS n FROM report_panel_matches GROUP BY ALL)

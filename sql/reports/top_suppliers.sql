@@ -1,6 +1,6 @@
 -- name: TopSuppliers
--- The suppliers (each claim put down to one: sql/reports/panel_suppliers.sql) with the
--- most STCs at risk among the claims in report_scope.
+-- The suppliers (each claim put down to one: sql/reports/panel_suppliers.sql,
+-- run_matches.sql) with the most STCs at risk among the claims in report_scope.
 SELECT coalesce(s.supplier, '(no panel serials)') AS supplier,
     count(*) FILTER (WHERE r.status = 'fail') AS claims_failed,
     sum(r.stcs_at_risk)::BIGINT AS stcs_at_risk

@@ -101,7 +101,7 @@ func WriteAudit(ctx context.Context, conn *sql.Conn, run *audit.Run, allRejects 
 	if err := o.done("audit.xlsx"); err != nil {
 		return out, err
 	}
-	pq, err := writeAuditParquet(ctx, conn, run, o.tmp)
+	pq, err := writeAuditParquet(ctx, conn, o.tmp)
 	if err != nil {
 		return out, fmt.Errorf("report: %w", err)
 	}
@@ -110,6 +110,9 @@ func WriteAudit(ctx context.Context, conn *sql.Conn, run *audit.Run, allRejects 
 			return out, err
 		}
 		out.Parquet = append(out.Parquet, filepath.Join(dir, filepath.Base(p)))
+	}
+	if err := execReportFile(ctx, conn, "audit_cleanup.sql"); err != nil {
+		return out, fmt.Errorf("report: %w", err)
 	}
 	if _, err := o.finish(ctx, conn, run, time.Now()); err != nil {
 		return out, fmt.Errorf("report: %w", err)

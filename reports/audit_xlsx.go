@@ -54,8 +54,8 @@ func execReportFile(ctx context.Context, conn *sql.Conn, name string, args ...an
 }
 
 // auditScope creates, on conn, report_scope (the claims run audited), the
-// report helpers (sql/reports/setup.sql) and the supplier each claim is put
-// down to (report_claim_supplier).
+// report helpers (sql/reports/setup.sql), the supplier each claim is put down
+// to (report_claim_supplier), and the tables of the long sheets (auditSheets).
 // On the connection the run's transaction is open on (audit.Publish) the run's
 // own name keys and matches are still there, and the suppliers come from them
 // (run_matches.sql); on another connection (the files of a run recorded
@@ -80,7 +80,7 @@ func auditScope(ctx context.Context, conn *sql.Conn, run *audit.Run) error {
 	}
 	steps := []step{{"setup.sql", nil}, {"scope_run.sql", []any{run.ID}}}
 	steps = append(steps, suppliers...)
-	steps = append(steps, step{"brand_names.sql", nil})
+	steps = append(steps, step{"brand_names.sql", nil}, step{auditSheets[0].file, nil}, step{auditSheets[1].file, nil})
 	for _, step := range steps {
 		if err := execReportFile(ctx, conn, step.file, step.args...); err != nil {
 			return err
@@ -105,11 +105,8 @@ func writeAuditXLSX(ctx context.Context, conn *sql.Conn, run *audit.Run, tables 
 	if err := f.SetSheetName("Sheet1", "Summary"); err != nil {
 		return err
 	}
-	for _, s := range []struct{ sheet, file, csv string }{
-		{"Findings", "audit_findings.sql", "findings.csv / findings.parquet"},
-		{"Claims", "audit_claims.sql", "claims.csv / claims.parquet"},
-	} {
-		if err := streamQuerySheet(ctx, conn, f, st, s.sheet, s.file, s.csv); err != nil {
+	for _, s := range auditSheets {
+		if err := streamTableSheet(ctx, conn, f, st, s.sheet, s.table, s.fullCopy); err != nil {
 			return fmt.Errorf("%s sheet: %w", s.sheet, err)
 		}
 	}
@@ -165,17 +162,25 @@ func writeAuditXLSX(ctx context.Context, conn *sql.Conn, run *audit.Run, tables 
 	return closeSynced(out)
 }
 
-// streamQuerySheet streams the rows of sql/reports/<file> into a sheet. The
-// widths come from a first pass that measures each column in SQL.
-func streamQuerySheet(ctx context.Context, conn *sql.Conn, f *excelize.File, st *styles, name, file, fullCopy string) error {
-	q := queries.MustGet("reports/" + file)
-	widths, err := measure(ctx, conn, q)
+// auditSheets are the long sheets of the audit workbook, each with the temp
+// table auditScope makes from sql/reports/<file>, which the sheet and its
+// Parquet file (writeAuditParquet) read.
+var auditSheets = []struct{ sheet, file, table, parquet, fullCopy string }{
+	{"Findings", "audit_findings.sql", "report_audit_findings", "findings.parquet", "findings.csv / findings.parquet"},
+	{"Claims", "audit_claims.sql", "report_audit_claims", "claims.parquet", "claims.csv / claims.parquet"},
+}
+
+// streamTableSheet streams the rows of a temp table, in the order they were
+// inserted, into a sheet. The widths come from measuring each column of the
+// table in SQL first.
+func streamTableSheet(ctx context.Context, conn *sql.Conn, f *excelize.File, st *styles, name, table, fullCopy string) error {
+	widths, err := measure(ctx, conn, table)
 	if err != nil {
-		return fmt.Errorf("sql/reports/%s: %w", file, err)
+		return fmt.Errorf("%s: %w", table, err)
 	}
-	rows, err := conn.QueryContext(ctx, q)
+	rows, err := conn.QueryContext(ctx, "SELECT * FROM "+table)
 	if err != nil {
-		return fmt.Errorf("sql/reports/%s: %w", file, err)
+		return fmt.Errorf("%s: %w", table, err)
 	}
 	defer rows.Close()
 	cols, err := rows.Columns()
@@ -217,11 +222,9 @@ func streamQuerySheet(ctx context.Context, conn *sql.Conn, f *excelize.File, st 
 	return s.close()
 }
 
-// measure returns the widest text of each column of q's result.
-func measure(ctx context.Context, conn *sql.Conn, q string) ([]int, error) {
-	body := queries.Statements(q)[0]
-	body = body[:len(body)-1] // the ';'
-	rows, err := conn.QueryContext(ctx, "SELECT max(length(COLUMNS(*)::VARCHAR)) FROM ("+body+")")
+// measure returns the widest text of each column of table.
+func measure(ctx context.Context, conn *sql.Conn, table string) ([]int, error) {
+	rows, err := conn.QueryContext(ctx, "SELECT max(length(COLUMNS(*)::VARCHAR)) FROM "+table)
 	if err != nil {
 		return nil, err
 	}

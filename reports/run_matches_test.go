@@ -89,3 +89,26 @@ func TestRunMatchesEqualMatchingAgain(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Writing the audit folder leaves none of its report tables on the
+// connection, which goes back to the pool.
+func TestWriteAuditDropsItsTables(t *testing.T) {
+	ctx := context.Background()
+	fx := mustFixture(t)
+	conn, err := fx.st.DB.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := WriteAudit(ctx, conn, fx.run1, true, t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	var left string
+	if err := conn.QueryRowContext(ctx, `SELECT coalesce(string_agg(table_name, ', '), '') FROM duckdb_tables()
+		WHERE temporary AND table_name LIKE 'report%'`).Scan(&left); err != nil {
+		t.Fatal(err)
+	}
+	if left != "" {
+		t.Errorf("left on the connection: %s", left)
+	}
+}

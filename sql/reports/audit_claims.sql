@@ -2,6 +2,9 @@
 -- The Claims sheet and claims.parquet: every claim in report_scope with its
 -- verdict, the rules it failed, its context, and the place of the claim row in
 -- its source file. Sorted by claim_id, as claims.csv.
+-- Kept as the temp table report_audit_claims, rows in this order, so the
+-- sheet (its widths, then its rows) and the Parquet file read the result once.
+CREATE OR REPLACE TEMP TABLE report_audit_claims AS
 SELECT r.claim_id, r.status, r.errors, r.warnings,
     r.stcs_claimed, r.stcs_computed, r.stcs_at_risk,
     coalesce((SELECT string_agg(DISTINCT f.rule, '; ' ORDER BY f.rule)

@@ -95,15 +95,25 @@ func WriteAudit(ctx context.Context, conn *sql.Conn, run *audit.Run, allRejects 
 			return out, err
 		}
 	}
-	if err := writeAuditXLSX(ctx, conn, run, tables, o.path("audit.xlsx")); err != nil {
+	f, err := buildAuditXLSX(ctx, conn, run, tables)
+	if err != nil {
+		return out, fmt.Errorf("report audit.xlsx: %w", err)
+	}
+	defer f.Close()
+	// Go compresses and writes the workbook while DuckDB writes the Parquet
+	// files (from the tables the workbook's sheets were read from): each has
+	// a core of its own.
+	saved := make(chan error, 1)
+	go func() { saved <- saveXLSX(f, o.path("audit.xlsx")) }()
+	pq, pqErr := writeAuditParquet(ctx, conn, o.tmp)
+	if err := <-saved; err != nil {
 		return out, fmt.Errorf("report audit.xlsx: %w", err)
 	}
 	if err := o.done("audit.xlsx"); err != nil {
 		return out, err
 	}
-	pq, err := writeAuditParquet(ctx, conn, o.tmp)
-	if err != nil {
-		return out, fmt.Errorf("report: %w", err)
+	if pqErr != nil {
+		return out, fmt.Errorf("report: %w", pqErr)
 	}
 	for _, p := range pq {
 		if err := o.done(filepath.Base(p)); err != nil {

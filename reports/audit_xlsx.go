@@ -1,9 +1,12 @@
 package reports
 
 import (
+	"archive/zip"
+	"compress/flate"
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
 	"runtime/debug"
 	"sort"
 	"strconv"
@@ -89,15 +92,23 @@ func auditScope(ctx context.Context, conn *sql.Conn, run *audit.Run) error {
 	return nil
 }
 
-// writeAuditXLSX writes the workbook for people: a summary sheet with charts,
+// buildAuditXLSX builds the workbook for people: a summary sheet with charts,
 // then Findings and Claims with the context of each claim, and Rejects; the
-// long sheets are streamed.
-func writeAuditXLSX(ctx context.Context, conn *sql.Conn, run *audit.Run, tables []table, path string) error {
+// long sheets are streamed (into temporary files past a size). The caller
+// saves it (saveXLSX) and closes it.
+func buildAuditXLSX(ctx context.Context, conn *sql.Conn, run *audit.Run, tables []table) (*excelize.File, error) {
 	if err := auditScope(ctx, conn, run); err != nil {
-		return err
+		return nil, err
 	}
 	f := excelize.NewFile()
-	defer f.Close()
+	if err := fillAuditXLSX(ctx, conn, f, run, tables); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+func fillAuditXLSX(ctx context.Context, conn *sql.Conn, f *excelize.File, run *audit.Run, tables []table) error {
 	st, err := newStyles(f)
 	if err != nil {
 		return err
@@ -148,9 +159,24 @@ func writeAuditXLSX(ctx context.Context, conn *sql.Conn, run *audit.Run, tables 
 	}); err != nil {
 		return err
 	}
-	if err := f.SetAppProps(&excelize.AppProperties{Application: "stcrecon " + Version}); err != nil {
-		return err
-	}
+	return f.SetAppProps(&excelize.AppProperties{Application: "stcrecon " + Version})
+}
+
+// xlsxDeflateLevel is how hard the workbook's parts are compressed. Measured
+// on the 66 MB of sheet XML of a 50,000-claim run: level 2 takes about a
+// quarter of the time of the default level (6), for a file about a fifth
+// larger (8.1 instead of 6.7 MB).
+const xlsxDeflateLevel = 2
+
+// saveXLSX writes f into a new file at path.
+func saveXLSX(f *excelize.File, path string) error {
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
+		zw := zip.NewWriter(w)
+		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+			return flate.NewWriter(out, xlsxDeflateLevel)
+		})
+		return zw
+	})
 	out, err := createFile(path)
 	if err != nil {
 		return err

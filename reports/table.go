@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/apache/arrow/go/v17/arrow"
@@ -150,9 +151,11 @@ func cellOf(col arrow.Array, i int) (any, error) {
 	case *array.Float32:
 		return float64(a.Value(i)), nil
 	case *array.String:
-		return a.Value(i), nil
+		// a copy: Value points into the record's buffer, freed on Release,
+		// and a workbook keeps its cells' text until it is saved
+		return strings.Clone(a.Value(i)), nil
 	case *array.LargeString:
-		return a.Value(i), nil
+		return strings.Clone(a.Value(i)), nil
 	case *array.Boolean:
 		return a.Value(i), nil
 	case *array.Date32:

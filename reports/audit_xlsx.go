@@ -225,27 +225,62 @@ func streamTableSheet(ctx context.Context, conn *sql.Conn, f *excelize.File, st 
 	if err != nil {
 		return err
 	}
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
+	dbTypes := make([]string, len(types))
+	for i, ct := range types {
+		dbTypes[i] = ct.DatabaseTypeName()
+	}
+	// Reading the rows from DuckDB and writing them as sheet XML overlap: this
+	// goroutine scans, another writes, batches of rows passing between them.
+	batches := make(chan [][]any, 4)
+	written := make(chan error, 1)
+	go func() {
+		var err error
+		for batch := range batches {
+			for _, row := range batch {
+				if err == nil {
+					err = s.add(row, fullCopy)
+				}
+			}
+		}
+		written <- err
+	}()
+	err = scanBatches(rows, dbTypes, batches)
+	close(batches)
+	if werr := <-written; werr != nil {
+		return werr
+	}
+	if err != nil {
+		return err
+	}
+	return s.close()
+}
+
+// scanBatches sends rows' rows, as report cell values (goValue), in batches.
+func scanBatches(rows *sql.Rows, dbTypes []string, batches chan<- [][]any) error {
+	const batchRows = 1024
+	vals := make([]any, len(dbTypes))
+	ptrs := make([]any, len(vals))
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
-	row := make([]any, len(cols))
+	batch := make([][]any, 0, batchRows)
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
 			return err
 		}
+		row := make([]any, len(vals))
 		for i, v := range vals {
-			row[i] = goValue(v, types[i].DatabaseTypeName())
+			row[i] = goValue(v, dbTypes[i])
 		}
-		if err := s.add(row, fullCopy); err != nil {
-			return err
+		if batch = append(batch, row); len(batch) == batchRows {
+			batches <- batch
+			batch = make([][]any, 0, batchRows)
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return err
+	if len(batch) > 0 {
+		batches <- batch
 	}
-	return s.close()
+	return rows.Err()
 }
 
 // measure returns the widest text of each column of table.

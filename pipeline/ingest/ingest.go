@@ -454,21 +454,32 @@ func loadStatements(kind Kind) []string {
 	return append(stmts[:at:at], append(rejects, stmts[at:]...)...)
 }
 
-// dropTemp drops the temp tables and views named that exist.
+// dropTemp drops the temp tables and views named that exist. One query finds
+// them: a claims file is small, and a statement per name per file added up.
 func dropTemp(ctx context.Context, conn *sql.Conn, names ...string) error {
+	rows, err := conn.QueryContext(ctx, `SELECT 'TABLE', table_name FROM duckdb_tables() WHERE temporary
+		UNION ALL SELECT 'VIEW', view_name FROM duckdb_views() WHERE temporary AND NOT internal`)
+	if err != nil {
+		return err
+	}
+	exists := map[string]string{}
+	for rows.Next() {
+		var what, name string
+		if err := rows.Scan(&what, &name); err != nil {
+			rows.Close()
+			return err
+		}
+		exists[name] = what
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
 	for _, n := range names {
-		var what string
-		err := conn.QueryRowContext(ctx, `SELECT 'TABLE' FROM duckdb_tables() WHERE temporary AND table_name = ?
-			UNION ALL SELECT 'VIEW' FROM duckdb_views() WHERE temporary AND view_name = ?`, n, n).Scan(&what)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		// n is one of the names above, never file text
-		if _, err := conn.ExecContext(ctx, "DROP "+what+" "+n); err != nil {
-			return err
+		if what, ok := exists[n]; ok {
+			// n is one of the names in the code, never file text
+			if _, err := conn.ExecContext(ctx, "DROP "+what+" "+n); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -485,15 +496,21 @@ func stageColumns(ctx context.Context, conn *sql.Conn, l Layout) error {
 	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stage_columns (name VARCHAR, header VARCHAR, position INTEGER)`); err != nil {
 		return err
 	}
+	// one INSERT for all the columns, every value bound
+	var rows []string
+	var args []any
 	for i, c := range l.Columns {
 		if l.Pos[i] < 0 {
 			continue
 		}
-		if _, err := conn.ExecContext(ctx, `INSERT INTO stage_columns VALUES (?, ?, ?)`, c.Name, l.Header[l.Pos[i]], l.Pos[i]+1); err != nil {
-			return err
-		}
+		rows = append(rows, "(?, ?, ?)")
+		args = append(args, c.Name, l.Header[l.Pos[i]], l.Pos[i]+1)
 	}
-	return nil
+	if len(rows) == 0 {
+		return nil
+	}
+	_, err := conn.ExecContext(ctx, `INSERT INTO stage_columns VALUES `+strings.Join(rows, ", "), args...)
+	return err
 }
 
 // recordRejectedFile notes a file rejected whole, so it shows in rejects.csv.

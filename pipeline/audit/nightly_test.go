@@ -149,6 +149,18 @@ func TestNightlyReauditsEachTrigger(t *testing.T) {
 			claim:  "PVA1", before: "pass", after: "fail inverter.duplicate", trigger: "claims",
 		},
 		{
+			name:   "a new claim lists the serial a missing one was likely a typo of",
+			night1: map[string]string{"claims_typo.csv": claimsHeader + claimRow("PVB1", "J0100;J011", "F009")},
+			night2: map[string]string{"claims_typo_taken.csv": claimsHeader + claimRow("PVB2", "J010;J012", "F010")},
+			claim:  "PVB1", before: "fail panel.not_in_ledger", after: "fail panel.not_in_ledger", trigger: "unmatched",
+		},
+		{
+			name:   "a late upload either side of a missing serial narrows its range",
+			night1: map[string]string{"claims_range.csv": claimsHeader + claimRow("PVB3", "J555;J011", "F009")},
+			night2: map[string]string{"panel_ledger_range.csv": "supplier_name,licensee,model_number,serial_number,uploaded_at,status,reason\nAcme Imports,Jinko Solar,JKM400,J400,2025-04-01,valid,\nAcme Imports,Jinko Solar,JKM400,J700,2025-04-01,valid,\n"},
+			claim:  "PVB3", before: "fail panel.not_in_ledger", after: "fail panel.not_in_ledger", trigger: "unmatched",
+		},
+		{
 			name: "CEC list update approves a model (legal name, certification suffix)",
 			night1: map[string]string{
 				"panel_ledger_jkm450.csv": "supplier_name,licensee,model_number,serial_number,uploaded_at,status,reason\nAcme Imports,Jinko Solar,JKM450,J451,2024-06-01,valid,\nAcme Imports,Jinko Solar,JKM450,J452,2024-06-01,valid,\n",

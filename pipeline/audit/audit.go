@@ -164,6 +164,11 @@ func (a *Auditor) run(ctx context.Context, all bool, publish Publish) (*Run, err
 	if err := store.ExecFile(ctx, tx, "audit/scope_params.sql", run.AllReason != "", run.PrevFileID); err != nil {
 		return nil, err
 	}
+	t0 = time.Now()
+	if err := store.ExecFile(ctx, tx, "audit/known_names.sql"); err != nil {
+		return nil, err
+	}
+	a.log().Info("audit: step", "sql", "audit/known_names.sql", "seconds", time.Since(t0).Seconds())
 	if run.AllReason == "" {
 		newKinds, err := kindsSince(ctx, tx, run.PrevFileID)
 		if err != nil {

@@ -72,6 +72,11 @@ func (n *nights) load(paths ...string) *Run {
 		n.tb.Fatalf("night %d: audit --all: %v", n.night, err)
 	}
 	diffSets(n.tb, fmt.Sprintf("night %d: nightly verdicts against audit --all", n.night), verdicts(n.tb, n.nightly), verdicts(n.tb, n.full))
+	// The names the nightly run keeps are every name in the store, so the next
+	// night reads only its new rows' names (sql/audit/names.sql).
+	if missing := storetest.Query(n.tb, n.nightly.DB, `SELECT name FROM name_sources EXCEPT SELECT name FROM audit_known_names`); len(missing) > 0 {
+		n.tb.Fatalf("night %d: audit_known_names lacks %d names of the store, such as %q", n.night, len(missing), missing[0])
+	}
 	n.runs = append(n.runs, run)
 	return run
 }

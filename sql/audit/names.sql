@@ -1,25 +1,26 @@
+-- name: AuditNamesSince
+-- audit_known_names holds every name of the files up to the latest audit run's
+-- last_file_id, unless a file was committed below that mark after the run
+-- (its files_seen no longer matches): then every row is read again (0).
+SET VARIABLE audit_names_since = coalesce((
+    SELECT r.last_file_id
+    FROM audit_runs r
+    WHERE r.run_id = (SELECT max(run_id) FROM audit_runs)
+      AND r.files_seen = (SELECT count(*) FROM files f WHERE f.file_id <= r.last_file_id)), 0);
+
 -- name: AuditNames
 -- Every distinct name in the store that a check compares: brands, licensees,
--- manufacturers, suppliers and models, as written. Go makes each one's keys
--- (pipeline/names, under the configuration's brand aliases and model suffixes)
--- into name_keys; the audit then joins on keys. Millions of ledger rows hold a
--- few thousand distinct names, so keys are made per name, never per row.
+-- manufacturers, suppliers and models, as written (the view name_sources).
+-- Go makes each one's keys (pipeline/names, under the configuration's brand
+-- aliases and model suffixes) into name_keys; the audit then joins on keys.
+-- Millions of ledger rows hold a few thousand distinct names, so keys are made
+-- per name, never per row, and the names of the rows up to the latest run are
+-- read from audit_known_names: only the newer rows are read (the filter on
+-- file_id skips the older row groups of every table).
 CREATE OR REPLACE TEMP TABLE audit_names AS
-SELECT DISTINCT licensee AS name FROM panel_ledger
-UNION SELECT DISTINCT supplier_name FROM panel_ledger
-UNION SELECT DISTINCT model_number FROM panel_ledger
-UNION SELECT DISTINCT manufacturer FROM inverter_ledger
-UNION SELECT DISTINCT model_number FROM inverter_ledger
-UNION SELECT DISTINCT licensee FROM cec_modules
-UNION SELECT DISTINCT model_number FROM cec_modules
-UNION SELECT DISTINCT manufacturer FROM cec_inverters
-UNION SELECT DISTINCT model_number FROM cec_inverters
-UNION SELECT DISTINCT supplier_name FROM suppliers
-UNION SELECT DISTINCT brand FROM suppliers
-UNION SELECT DISTINCT panel_brand FROM claims
-UNION SELECT DISTINCT panel_model FROM claims
-UNION SELECT DISTINCT inverter_manufacturer FROM claims
-UNION SELECT DISTINCT inverter_model FROM claims;
+SELECT name FROM audit_known_names
+UNION
+SELECT name FROM name_sources WHERE file_id > getvariable('audit_names_since');
 
 -- name: NameKeys
 -- Filled by Go: for each name, its name key; as a brand, its base (company

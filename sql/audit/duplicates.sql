@@ -1,42 +1,72 @@
--- name: SerialDuplicates
--- Every serial a claim in scope lists that is also in another claim (the latest
--- version of every claim ever loaded, not only this run's), or that the claim
--- lists more than once. Read by panel.duplicate and inverter.duplicate.
--- Starts from the serials in scope: one pass over claim_serials hashes only the
--- serial column against them, and the current version of just the claims
--- found is looked up (the latest file wins), so no step groups or ranks the
--- listings of every claim.
-CREATE OR REPLACE TEMP TABLE serial_duplicates AS
-WITH listings AS (
-    -- every listing of a serial in scope, in any version of any claim
-    SELECT s.claim_id, s.file_id, s.component, s.serial_norm
-    FROM claim_serials s
-    WHERE s.serial_norm IN (SELECT serial_norm FROM audit_serials)
-), latest AS (
-    SELECT claim_id, max(file_id) AS file_id
-    FROM claims
-    WHERE claim_id IN (SELECT claim_id FROM listings)
-    GROUP BY claim_id
-), current_listings AS (
-    SELECT l.claim_id, l.component, l.serial_norm
-    FROM listings l JOIN latest USING (claim_id, file_id)
+-- name: RefreshAllHolders
+-- audit_serial_holders (sql/schema/11_serial_holders.sql): a run that audits
+-- every claim rebuilds it from the current version of every claim.
+DELETE FROM audit_serial_holders WHERE getvariable('audit_all_claims');
+
+-- name: RebuildHolders
+INSERT INTO audit_serial_holders
+WITH current_listings AS (
+    SELECT claim_id, component, serial_norm FROM claim_serials_current
+    WHERE getvariable('audit_all_claims')
 ), repeated AS (
-    -- serials listed more than once across the latest versions of all claims
     SELECT component, serial_norm
     FROM current_listings
     GROUP BY component, serial_norm
     HAVING count(*) > 1
-), holders AS (
-    SELECT s.component, s.serial_norm, list(DISTINCT s.claim_id ORDER BY s.claim_id) AS claims
-    FROM current_listings s
-    SEMI JOIN repeated USING (component, serial_norm)
-    GROUP BY s.component, s.serial_norm
+)
+SELECT c.component, c.serial_norm, c.claim_id
+FROM current_listings c
+SEMI JOIN repeated USING (component, serial_norm);
+
+-- name: RefreshChangedHolders
+-- A nightly run: only the serials that new claim versions list or listed
+-- (changed_serials, trigger 'claims') can have gained or lost a holder; their
+-- rows are made again from their current listings, which changed_listings.sql
+-- has already found (changed_listing_rows).
+DELETE FROM audit_serial_holders h
+WHERE EXISTS (SELECT 1 FROM changed_serials c
+              WHERE c.trigger = 'claims' AND c.component = h.component AND c.serial_norm = h.serial_norm);
+
+-- name: InsertChangedHolders
+INSERT INTO audit_serial_holders
+WITH changed AS (
+    SELECT DISTINCT component, serial_norm FROM changed_serials WHERE trigger = 'claims'
+), listings AS (
+    SELECT r.claim_id, r.component, r.serial_norm
+    FROM changed_listing_rows r
+    SEMI JOIN changed USING (component, serial_norm)
+), repeated AS (
+    SELECT component, serial_norm
+    FROM listings
+    GROUP BY component, serial_norm
+    HAVING count(*) > 1
+)
+SELECT l.component, l.serial_norm, l.claim_id
+FROM listings l
+SEMI JOIN repeated USING (component, serial_norm);
+
+-- name: SerialDuplicates
+-- Every serial a claim in scope lists that is also in another claim (the latest
+-- version of every claim ever loaded, not only this run's), or that the claim
+-- lists more than once: the serials of audit_serial_holders. Read by
+-- panel.duplicate and inverter.duplicate.
+CREATE OR REPLACE TEMP TABLE serial_duplicates AS
+WITH holders AS (
+    SELECT h.component, h.serial_norm, list(DISTINCT h.claim_id ORDER BY h.claim_id) AS claims
+    FROM audit_serial_holders h
+    SEMI JOIN (SELECT DISTINCT component, serial_norm FROM audit_serials) a USING (component, serial_norm)
+    GROUP BY h.component, h.serial_norm
 ), mine AS (
     SELECT a.claim_id, a.component, a.serial_norm, count(*) AS times
     FROM audit_serials a
-    SEMI JOIN repeated USING (component, serial_norm)
+    SEMI JOIN holders USING (component, serial_norm)
     GROUP BY a.claim_id, a.component, a.serial_norm
 )
 SELECT m.claim_id, m.component, m.serial_norm, m.times,
     list_filter(h.claims, x -> x <> m.claim_id) AS others
 FROM mine m JOIN holders h USING (component, serial_norm);
+
+-- name: DropChangedSerials
+-- The night's changed serials and their listings are read by no later step.
+DROP TABLE IF EXISTS changed_listing_rows;
+DROP TABLE IF EXISTS changed_serials;

@@ -27,3 +27,8 @@ CREATE OR REPLACE TEMP TABLE changed_claims (claim_id VARCHAR, trigger VARCHAR);
 -- changed_suppliers.sql); changed_listings.sql turns them into the claims
 -- whose current version lists one, in one pass over claim_serials.
 CREATE OR REPLACE TEMP TABLE changed_serials (component VARCHAR, serial_norm VARCHAR, trigger VARCHAR);
+
+-- name: ChangedListingRows
+-- The current listings of the serials of changed_serials (filled by
+-- changed_listings.sql; read by duplicates.sql).
+CREATE OR REPLACE TEMP TABLE changed_listing_rows (claim_id VARCHAR, file_id BIGINT, component VARCHAR, serial_norm VARCHAR);

@@ -58,16 +58,23 @@ SELECT line,
         required('stcs_claimed', stcs_claimed),
         CASE WHEN cell(stcs_claimed) IS NOT NULL AND (stcs IS NULL OR stcs < 0)
             THEN problem('stcs_claimed', stcs_claimed, 'must be a whole number, 0 or more') END,
+        -- The serials of a list are looked at one by one only where the cell
+        -- could hold a bad one: an E+ or E- before a digit (scientific
+        -- notation), or a character outside the serial set and the separators.
         CASE WHEN len(panel_list) = 0 THEN problem('panel_serials', panel_serials, 'no panel serial listed') END,
-        CASE WHEN len(list_filter(panel_list, s -> is_sci_notation(s))) > 0
+        CASE WHEN NOT regexp_matches(panel_serials, '[eE][+-][0-9]') THEN NULL
+            WHEN len(list_filter(panel_list, s -> is_sci_notation(s))) > 0
             THEN problem('panel_serials', panel_serials,
                 'a serial is in scientific notation, as a spreadsheet writes a long number; its digits are lost: export the column as text') END,
-        serial_char_problem('panel_serials', panel_serials, list_filter(panel_list, s -> serial_bad_char(s) IS NOT NULL AND NOT is_sci_notation(s))[1]),
+        CASE WHEN regexp_full_match(panel_serials, '[A-Za-z0-9./_\s;,|-]*') THEN NULL
+            ELSE serial_char_problem('panel_serials', panel_serials, list_filter(panel_list, s -> serial_bad_char(s) IS NOT NULL AND NOT is_sci_notation(s))[1]) END,
         CASE WHEN len(inverter_list) = 0 THEN problem('inverter_serials', inverter_serials, 'no inverter serial listed') END,
-        CASE WHEN len(list_filter(inverter_list, s -> is_sci_notation(s))) > 0
+        CASE WHEN NOT regexp_matches(inverter_serials, '[eE][+-][0-9]') THEN NULL
+            WHEN len(list_filter(inverter_list, s -> is_sci_notation(s))) > 0
             THEN problem('inverter_serials', inverter_serials,
                 'a serial is in scientific notation, as a spreadsheet writes a long number; its digits are lost: export the column as text') END,
-        serial_char_problem('inverter_serials', inverter_serials, list_filter(inverter_list, s -> serial_bad_char(s) IS NOT NULL AND NOT is_sci_notation(s))[1])
+        CASE WHEN regexp_full_match(inverter_serials, '[A-Za-z0-9./_\s;,|-]*') THEN NULL
+            ELSE serial_char_problem('inverter_serials', inverter_serials, list_filter(inverter_list, s -> serial_bad_char(s) IS NOT NULL AND NOT is_sci_notation(s))[1]) END
     ], p -> p IS NOT NULL) AS problems
 FROM typed;
 

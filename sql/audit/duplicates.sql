@@ -1,40 +1,27 @@
--- name: RefreshAllHolders
--- audit_serial_holders (sql/schema/11_serial_holders.sql): a run that audits
--- every claim rebuilds it from the current version of every claim.
-DELETE FROM audit_serial_holders WHERE getvariable('audit_all_claims');
-
--- name: RebuildHolders
-INSERT INTO audit_serial_holders
-WITH current_listings AS (
-    SELECT claim_id, component, serial_norm FROM claim_serials_current
-    WHERE getvariable('audit_all_claims')
-), repeated AS (
-    SELECT component, serial_norm
-    FROM current_listings
-    GROUP BY component, serial_norm
-    HAVING count(*) > 1
-)
-SELECT c.component, c.serial_norm, c.claim_id
-FROM current_listings c
-SEMI JOIN repeated USING (component, serial_norm);
-
--- name: RefreshChangedHolders
--- A nightly run: only the serials that new claim versions list or listed
--- (changed_serials, trigger 'claims') can have gained or lost a holder; their
--- rows are made again from their current listings, which changed_listings.sql
--- has already found (changed_listing_rows).
+-- name: ForgetHolders
+-- audit_serial_holders (sql/schema/11_serial_holders.sql) is made again for
+-- the serials whose holders may have changed: every serial when the run
+-- audits every claim; else only the serials that new claim versions list or
+-- listed (changed_serials, trigger 'claims').
 DELETE FROM audit_serial_holders h
-WHERE EXISTS (SELECT 1 FROM changed_serials c
+WHERE getvariable('audit_all_claims')
+   OR EXISTS (SELECT 1 FROM changed_serials c
               WHERE c.trigger = 'claims' AND c.component = h.component AND c.serial_norm = h.serial_norm);
 
--- name: InsertChangedHolders
+-- name: RememberHolders
+-- Their current listings: of every claim (run auditing every claim), or those
+-- changed_listings.sql has already found for the changed serials (nightly);
+-- a serial listed more than once among them keeps its listings.
 INSERT INTO audit_serial_holders
-WITH changed AS (
-    SELECT DISTINCT component, serial_norm FROM changed_serials WHERE trigger = 'claims'
-), listings AS (
+WITH listings AS (
+    SELECT claim_id, component, serial_norm FROM claim_serials_current
+    WHERE getvariable('audit_all_claims')
+    UNION ALL
     SELECT r.claim_id, r.component, r.serial_norm
     FROM changed_listing_rows r
-    SEMI JOIN changed USING (component, serial_norm)
+    SEMI JOIN (SELECT DISTINCT component, serial_norm FROM changed_serials WHERE trigger = 'claims') c
+        USING (component, serial_norm)
+    WHERE NOT getvariable('audit_all_claims')
 ), repeated AS (
     SELECT component, serial_norm
     FROM listings

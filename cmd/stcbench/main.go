@@ -74,6 +74,7 @@ func run(ctx context.Context) error {
 	verify := flag.Bool("verify", true, "re-audit everything at the end and compare with the generator's truth")
 	withPlain := flag.Bool("plain", true, "run the plain script too (the floor the ratio is taken to)")
 	prepare := flag.Bool("prepare", false, "only generate (or find) the cached scenario, then stop")
+	config := flag.String("config", "", "pass --config FILE to stcrecon (for example a larger duckdb.memory_limit at SF=50)")
 	flag.Parse()
 	if *sf < 1 {
 		return errors.New("-sf must be at least 1")
@@ -110,16 +111,22 @@ func run(ctx context.Context) error {
 	db := filepath.Join(work, "stcrecon.duckdb")
 	logs := filepath.Join(work, "log")
 	m := &meter{logs: logs, logf: logf}
+	// -v: each command logs its steps' seconds into its log file (run/log/*.log).
+	common := []string{"-v"}
+	if *config != "" {
+		common = append(common, "--config", *config)
+	}
+	stcrecon := func(args ...string) []string { return append(append([]string{*bin}, args...), common...) }
 	steps := []struct {
 		name string
 		args []string
 		skip bool
 	}{
-		{"ingest base", []string{*bin, "ingest", "--db", db, sc.base()}, false},
-		{"full audit", []string{*bin, "audit", "--db", db, "--out", filepath.Join(work, "full"), "--all"}, false},
-		{"ingest night", []string{*bin, "ingest", "--db", db, sc.night()}, false},
-		{"nightly", []string{*bin, "audit", "--db", db, "--out", filepath.Join(work, "nightly")}, false},
-		{"verify", []string{*bin, "audit", "--db", db, "--out", filepath.Join(work, "verify"), "--all"}, !*verify},
+		{"ingest base", stcrecon("ingest", "--db", db, sc.base()), false},
+		{"full audit", stcrecon("audit", "--db", db, "--out", filepath.Join(work, "full"), "--all"), false},
+		{"ingest night", stcrecon("ingest", "--db", db, sc.night()), false},
+		{"nightly", stcrecon("audit", "--db", db, "--out", filepath.Join(work, "nightly")), false},
+		{"verify", stcrecon("audit", "--db", db, "--out", filepath.Join(work, "verify"), "--all"), !*verify},
 		{"plain", []string{self, "plain", sc.all(), filepath.Join(work, "plain_findings.csv")}, !*withPlain},
 	}
 	got := map[string]phase{}

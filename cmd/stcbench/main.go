@@ -33,6 +33,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -183,6 +184,10 @@ func run(ctx context.Context) error {
 		}
 	}
 	fmt.Printf("rows: %d (%d ledger) base + %d night; night claims: %d\n", sc.BaseRows, sc.LedgerRows, sc.NightRows, sc.NightClaim)
+	if n, secs, ckpt, err := ledgerRate(filepath.Join(logs, "ingest_base.log")); err == nil && secs > 0 {
+		fmt.Printf("ledger files: %d rows in %.2f s = %.0f rows/s (each file from its read to its commit; the run's closing checkpoint, %.2f s, apart)\n",
+			n, secs, float64(n)/secs, ckpt)
+	}
 	fmt.Printf("verify: %s\n", verdict)
 	fmt.Println(plainLine)
 	oursCPU := got["ingest base"].cpu + got["ingest night"].cpu + got["full audit"].cpu
@@ -199,6 +204,58 @@ func run(ctx context.Context) error {
 		return errors.New(verdict)
 	}
 	return nil
+}
+
+// ledgerRate sums the rows and seconds of the ledger files in an ingest log
+// (the "ingest: file loaded" lines -v writes), and the closing checkpoint's
+// seconds.
+func ledgerRate(logPath string) (rows int64, seconds, checkpoint float64, err error) {
+	b, err := os.ReadFile(logPath)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := logFields(line)
+		switch f["msg"] {
+		case "ingest: file loaded":
+			if !strings.HasSuffix(f["kind"], "_ledger") {
+				continue
+			}
+			n, _ := strconv.ParseInt(f["rows"], 10, 64)
+			s, _ := strconv.ParseFloat(f["seconds"], 64)
+			rows, seconds = rows+n, seconds+s
+		case "ingest: checkpoint":
+			checkpoint, _ = strconv.ParseFloat(f["seconds"], 64)
+		}
+	}
+	return rows, seconds, checkpoint, nil
+}
+
+// logFields splits a slog text line into its key=value pairs (values may be
+// quoted).
+func logFields(line string) map[string]string {
+	f := map[string]string{}
+	for line != "" {
+		eq := strings.IndexByte(line, '=')
+		if eq < 0 {
+			break
+		}
+		key, rest := strings.TrimSpace(line[:eq]), line[eq+1:]
+		var val string
+		if strings.HasPrefix(rest, `"`) {
+			if v, err := strconv.QuotedPrefix(rest); err == nil {
+				val, _ = strconv.Unquote(v)
+				rest = rest[len(v):]
+			}
+		} else if sp := strings.IndexByte(rest, ' '); sp >= 0 {
+			val, rest = rest[:sp], rest[sp:]
+		} else {
+			val, rest = rest, ""
+		}
+		f[key] = val
+		line = strings.TrimLeft(rest, " ")
+	}
+	return f
 }
 
 // meter runs commands one at a time and measures each.

@@ -116,20 +116,23 @@ func (in *Ingester) Ingest(ctx context.Context, paths []string) (out []FileResul
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
 	defer func() {
+		t0 := time.Now()
 		if rerr := restore(); rerr != nil && err == nil {
 			err = fmt.Errorf("ingest: %w", rerr)
 		}
+		in.log().Info("ingest: checkpoint", "seconds", time.Since(t0).Seconds())
 	}()
 	out = ignored
 	for _, path := range files {
 		if err := ctx.Err(); err != nil {
 			return out, err
 		}
+		t0 := time.Now()
 		res, err := in.ingestFile(ctx, conn, path)
 		if err != nil {
 			return out, fmt.Errorf("ingest %s: %w", path, err)
 		}
-		in.logResult(res)
+		in.logResult(res, time.Since(t0))
 		out = append(out, res)
 	}
 	return out, nil
@@ -575,10 +578,11 @@ func kindList() string {
 	return strings.Join(s, ", ")
 }
 
-func (in *Ingester) logResult(r FileResult) {
+func (in *Ingester) logResult(r FileResult, took time.Duration) {
 	switch r.Status {
 	case Loaded:
-		in.log().Info("ingest: file loaded", "file", filepath.Base(r.Path), "kind", r.Kind, "rows", r.Rows, "rejected", r.Rejected)
+		in.log().Info("ingest: file loaded", "file", filepath.Base(r.Path), "kind", r.Kind, "rows", r.Rows, "rejected", r.Rejected,
+			"seconds", took.Seconds())
 	case Skipped:
 		in.log().Info("ingest: file skipped", "file", filepath.Base(r.Path), "why", r.Err)
 	case Rejected:

@@ -1,0 +1,27 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestLedgerRateSumsLedgerFilesOnly(t *testing.T) {
+	log := `time=2026-11-24T01:57:25.979Z level=INFO msg="ingest: file loaded" file=panel_ledger_2023.csv kind=panel_ledger rows=300 rejected=1 seconds=1.5
+time=2026-11-24T01:57:26.000Z level=INFO msg="ingest: file loaded" file=claims_2024_01.csv kind=claims rows=99 rejected=0 seconds=7
+time=2026-11-24T01:57:27.000Z level=INFO msg="ingest: file loaded" file="inverter ledger.csv" kind=inverter_ledger rows=100 rejected=0 seconds=0.5
+time=2026-11-24T01:57:28.000Z level=INFO msg="ingest: file skipped" file=panel_ledger_x.csv why="same content"
+time=2026-11-24T01:57:33.286Z level=INFO msg="ingest: checkpoint" seconds=2.75
+`
+	path := filepath.Join(t.TempDir(), "ingest_base.log")
+	if err := os.WriteFile(path, []byte(log), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rows, secs, ckpt, err := ledgerRate(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows != 400 || secs != 2 || ckpt != 2.75 {
+		t.Fatalf("ledgerRate = %d rows, %v s, checkpoint %v s; want 400, 2, 2.75", rows, secs, ckpt)
+	}
+}

@@ -107,7 +107,7 @@ func TestCLI(t *testing.T) {
 // golden files hold instead.
 var varying = map[*regexp.Regexp]string{
 	regexp.MustCompile(` in [0-9]+\.[0-9]+s\b`):                    " in N.Ns",
-	regexp.MustCompile(`\b(seconds|time)=[^ ]+`):                   "${1}=X",
+	regexp.MustCompile(`\b(seconds|time)=[^ \n]+`):                 "${1}=X",
 	regexp.MustCompile(`[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} UTC`): "YYYY-MM-DD hh:mm:ss UTC",
 }
 

@@ -148,7 +148,7 @@ func deferCheckpoints(ctx context.Context, conn *sql.Conn) (restore func() error
 	if err := conn.QueryRowContext(ctx, `SELECT current_setting('checkpoint_threshold')`).Scan(&was); err != nil {
 		return nil, err
 	}
-	if _, err := conn.ExecContext(ctx, `SET checkpoint_threshold = '1GB'`); err != nil {
+	if _, err := conn.ExecContext(ctx, `SET checkpoint_threshold = '`+runCheckpointThreshold+`'`); err != nil {
 		return nil, err
 	}
 	return func() error {
@@ -162,6 +162,38 @@ func deferCheckpoints(ctx context.Context, conn *sql.Conn) (restore func() error
 		_, err := conn.ExecContext(ctx, `CHECKPOINT`)
 		return err
 	}, nil
+}
+
+// runCheckpointThreshold is the checkpoint_threshold of an ingest run.
+const runCheckpointThreshold = "1GB"
+
+// rowGroupRows is DuckDB's row group size: an INSERT writes each row group it
+// fills to the store file as it goes (compressed, as a checkpoint would).
+const rowGroupRows = 122880
+
+// commitLoad commits a file's transaction. A file that loaded a row group or
+// more (a ledger) is committed with a checkpoint: its rows are already in the
+// store file, and DuckDB 1.1 would otherwise also copy them, uncompressed,
+// into the write-ahead log at commit (62 MB for 625k ledger rows) for the
+// run's closing checkpoint to fold in. A commit that checkpoints skips the
+// log. The threshold is lowered for that commit only (it is a setting of the
+// database; the checkpoint also writes what earlier files left in the log).
+// When DuckDB cannot checkpoint (another transaction is open), the commit
+// goes through the log as before.
+func commitLoad(ctx context.Context, conn *sql.Conn, tx *sql.Tx, rows int64) (err error) {
+	if rows < rowGroupRows {
+		return tx.Commit()
+	}
+	if _, err := conn.ExecContext(ctx, `SET checkpoint_threshold = '0B'`); err != nil {
+		return err
+	}
+	defer func() {
+		_, rerr := conn.ExecContext(context.WithoutCancel(ctx), `SET checkpoint_threshold = '`+runCheckpointThreshold+`'`)
+		if err == nil {
+			err = rerr
+		}
+	}()
+	return tx.Commit()
 }
 
 // Expand lists what Ingest reads for paths, in order. Folders become their
@@ -430,7 +462,7 @@ func (in *Ingester) load(ctx context.Context, conn *sql.Conn, path string, kind 
 		return err
 	}
 	t0 := time.Now()
-	if err := tx.Commit(); err != nil {
+	if err := commitLoad(ctx, conn, tx, res.Rows); err != nil {
 		return err
 	}
 	in.timed(name, "commit", t0)

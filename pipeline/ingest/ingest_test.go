@@ -212,6 +212,11 @@ func TestIngestLedgerStatusUpdate(t *testing.T) {
 	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT serial_norm, status, reason FROM inverter_ledger_current ORDER BY serial_norm"),
 		"FR01|invalid|reported stolen", "FR02|valid|NULL")
 	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT count(*) FROM inverter_ledger WHERE serial_norm = 'FR01'"), "2")
+	// Each row's serial keys (sql/schema/12_serial_keys.sql), of its key, not of the serial as written.
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT serial_number,
+			tail_key = hash(right(serial_norm, 8)), bucket_key = hash(left(serial_norm, -3)), tail_key = hash('FR01')
+		FROM inverter_ledger ORDER BY file_id, line`),
+		"FR01|true|true|true", "FR02|true|true|false", "fr 01|true|true|true")
 }
 
 func TestIngestClaimAmendment(t *testing.T) {

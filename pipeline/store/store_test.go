@@ -65,7 +65,13 @@ func TestOpenUpgradesAnOlderStore(t *testing.T) {
 	for _, stmt := range []string{"DROP VIEW findings_current", "DROP VIEW claim_results_current", "DROP VIEW claim_serials_current", "DROP VIEW claims_current",
 		"DROP VIEW inverter_ledger_current", "DROP VIEW panel_ledger_current",
 		"DROP TABLE claim_changes", "DROP TABLE findings", "DROP TABLE claim_results", "DROP TABLE audit_runs", "DROP SEQUENCE audit_run_seq",
-		"DROP TABLE job_runs", "DROP SEQUENCE job_run_seq"} {
+		"DROP TABLE job_runs", "DROP SEQUENCE job_run_seq",
+		"ALTER TABLE panel_ledger DROP COLUMN tail_key", "ALTER TABLE panel_ledger DROP COLUMN bucket_key",
+		"ALTER TABLE inverter_ledger DROP COLUMN tail_key", "ALTER TABLE inverter_ledger DROP COLUMN bucket_key",
+		// rows loaded before the serial keys existed (sql/schema/12_serial_keys.sql fills them)
+		`INSERT INTO panel_ledger VALUES (1, 2, 'S', 's', 'L', 'l', 'M', 'm', 'jk-0012345678', 'JK-0012345678',
+			'2024-01-01', 'valid', NULL)`,
+		`INSERT INTO inverter_ledger VALUES (1, 3, 'F', 'f', 'M', 'm', NULL, NULL, 'ab', 'AB', '2024-01-01', 'valid', NULL)`} {
 		if _, err := st.DB.Exec(stmt); err != nil {
 			t.Fatal(err)
 		}
@@ -103,6 +109,15 @@ func TestOpenUpgradesAnOlderStore(t *testing.T) {
 	}
 	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT version FROM schema_version ORDER BY version"), want...)
 	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT count(*) FROM audit_runs"), "0")
+	// The serial keys of the ledger rows loaded before them: the hashes of
+	// the serial's last 8 characters and of all but its last 3.
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT serial_norm,
+			tail_key = hash('12345678') AND bucket_key = hash('JK-0012345')
+		FROM panel_ledger
+		UNION ALL
+		SELECT serial_norm, tail_key = hash('AB') AND bucket_key = hash('')
+		FROM inverter_ledger`),
+		"JK-0012345678|true", "AB|true")
 }
 
 func TestQuoteLiteral(t *testing.T) {

@@ -23,5 +23,6 @@ DROP TABLE IF EXISTS triage_keys;
 DROP TABLE IF EXISTS triage_ledger;
 DROP TABLE IF EXISTS triage_missing;
 DROP TABLE IF EXISTS triage_buckets;
+DROP TABLE IF EXISTS triage_rows;
 DROP TABLE IF EXISTS triage_near;
 DROP TABLE IF EXISTS serial_triage;

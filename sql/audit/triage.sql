@@ -21,11 +21,17 @@
 -- edit of m's last 9 characters that touches their last 8 (an edit further
 -- left leaves the last 8 alone): a few hundred short keys per m. A range's
 -- ends lie within 999 of m's number, so in one of three buckets of 1,000
--- numbers. Each ledger is joined once to the keys (on its last 8 characters)
--- and once to the buckets (on all but its last 3); hamming and
--- damerau_levenshtein then confirm one edit. Both stay small for dense
--- ledgers too: a key matches about one serial of a brand, a bucket at most
--- 1,000.
+-- numbers. The ledgers keep the keys of their serials' last 8 characters
+-- (tail_key) and of all but their last 3 (bucket_key) as integers
+-- (sql/schema/12_serial_keys.sql), so the ledger rows near a missing serial
+-- are found by joining those integer columns to the keys and buckets as
+-- hashed here (text_key), by row id; the rows found are then fetched once
+-- per ledger. No string function and no text hash runs over the ledger
+-- (DuckDB 1.1 still reads the fetched text columns of every row it scans: it
+-- cannot fetch rows by id). The text confirms the candidates (a key is a
+-- hash; two texts can share one): hamming and damerau_levenshtein confirm one
+-- edit, the prefix and digits a range. Both stay small for dense ledgers too:
+-- a key matches about one serial of a brand, a bucket at most 1,000.
 
 -- name: TriageMissing
 -- The serials to triage, once per (component, brand key, serial), with their
@@ -79,25 +85,45 @@ SELECT DISTINCT mid,
 FROM triage_missing, (VALUES (-999), (0), (999)) d(d)
 WHERE number IS NOT NULL AND number + d.d >= 0 AND length((number + d.d)::VARCHAR) <= length(digits);
 
+-- name: TriageRows
+-- The ledger rows whose tail_key is the key of one of triage_keys (probe
+-- 'typo') or whose bucket_key is the key of one of triage_buckets ('range'),
+-- by row id: one pass over each ledger's two integer key columns, no text.
+CREATE OR REPLACE TEMP TABLE triage_rows AS
+WITH keys AS (
+    SELECT mid, text_key(key) AS tail_key FROM triage_keys
+), buckets AS (
+    SELECT mid, text_key(bucket) AS bucket_key FROM triage_buckets
+)
+SELECT 'panel' AS component, 'typo' AS probe, k.mid, l.rowid AS row_id
+FROM panel_ledger l JOIN keys k USING (tail_key)
+UNION ALL
+SELECT 'panel', 'range', b.mid, l.rowid
+FROM panel_ledger l JOIN buckets b USING (bucket_key)
+UNION ALL
+SELECT 'inverter', 'typo', k.mid, l.rowid
+FROM inverter_ledger l JOIN keys k USING (tail_key)
+UNION ALL
+SELECT 'inverter', 'range', b.mid, l.rowid
+FROM inverter_ledger l JOIN buckets b USING (bucket_key);
+
 -- name: TriageNear
--- The ledger serials of the same brand key that end like a possible typo of a
--- missing serial (probe 'typo') or lie in one of its buckets ('range'), with
--- the brand key of the supplier that uploaded them (panels). Each ledger is
--- joined once to the keys and once to the buckets, whatever the brand; only
--- the few rows that hit get their names' keys.
+-- Those rows' serials, of the same brand key as the missing serial, with the
+-- brand key of the supplier that uploaded them (panels). Each ledger is read
+-- once, for the rows found. A key shared by another text only adds a
+-- candidate that SerialTriage's checks on the text turn down: not one edit
+-- away (typo); not the prefix and digit count, or more than 999 from the
+-- missing number, which no range of at most 1,000 around it can end at
+-- (range).
 CREATE OR REPLACE TEMP TABLE triage_near AS
 WITH hits AS (
-    SELECT 'panel' AS component, 'typo' AS probe, k.mid, l.licensee AS brand, l.serial_norm, l.supplier_name
-    FROM panel_ledger l JOIN triage_keys k ON right(l.serial_norm, 8) = k.key
+    SELECT r.component, r.probe, r.mid, l.licensee AS brand, l.serial_norm, l.supplier_name
+    FROM triage_rows r JOIN panel_ledger l ON l.rowid = r.row_id
+    WHERE r.component = 'panel'
     UNION ALL
-    SELECT 'panel', 'range', b.mid, l.licensee, l.serial_norm, l.supplier_name
-    FROM panel_ledger l JOIN triage_buckets b ON left(l.serial_norm, -3) = b.bucket
-    UNION ALL
-    SELECT 'inverter', 'typo', k.mid, l.manufacturer, l.serial_norm, NULL
-    FROM inverter_ledger l JOIN triage_keys k ON right(l.serial_norm, 8) = k.key
-    UNION ALL
-    SELECT 'inverter', 'range', b.mid, l.manufacturer, l.serial_norm, NULL
-    FROM inverter_ledger l JOIN triage_buckets b ON left(l.serial_norm, -3) = b.bucket
+    SELECT r.component, r.probe, r.mid, l.manufacturer, l.serial_norm, NULL
+    FROM triage_rows r JOIN inverter_ledger l ON l.rowid = r.row_id
+    WHERE r.component = 'inverter'
 )
 SELECT m.component, m.brand_key, m.serial_norm, h.probe, h.serial_norm AS near,
     s.brand_key AS supplier_key, h.supplier_name
@@ -124,12 +150,23 @@ WITH edits AS (
         WHEN 1 THEN damerau_levenshtein(near, serial_norm) = 1
         WHEN -1 THEN damerau_levenshtein(near, serial_norm) = 1
         ELSE false END
+), listed AS MATERIALIZED (
+    -- every listing of a candidate, in any version of a claim (MATERIALIZED:
+    -- read twice below, claim_serials is scanned once)
+    SELECT s.claim_id, s.file_id, s.component, s.serial_norm AS near
+    FROM claim_serials s SEMI JOIN edits e
+        ON s.component = e.component AND s.serial_norm = e.near
+), latest AS (
+    -- the current version (the latest file) of just the claims found, never
+    -- the current version of every claim
+    SELECT claim_id, max(file_id) AS file_id
+    FROM claims
+    WHERE claim_id IN (SELECT claim_id FROM listed)
+    GROUP BY claim_id
 ), claimed AS (
     -- the candidates that the current version of some claim lists
-    SELECT DISTINCT s.component, s.serial_norm AS near
-    FROM (SELECT * FROM claim_serials SEMI JOIN edits e
-          ON claim_serials.component = e.component AND claim_serials.serial_norm = e.near) s
-    JOIN claims_current c USING (claim_id, file_id)
+    SELECT DISTINCT component, near
+    FROM listed JOIN latest USING (claim_id, file_id)
 ), typos AS (
     SELECT component, brand_key, serial_norm, min(near) AS typo_of
     FROM edits ANTI JOIN claimed USING (component, near)
@@ -165,5 +202,6 @@ LEFT JOIN ranges r USING (component, brand_key, serial_norm);
 -- The working tables go as soon as serial_triage is made.
 DROP TABLE triage_keys;
 DROP TABLE triage_buckets;
+DROP TABLE triage_rows;
 DROP TABLE triage_near;
 DROP TABLE triage_missing;

@@ -93,8 +93,10 @@ SELECT f.file_id, s.line,
     mdl.value, mdl.norm,
     ser.value, ser.norm,
     CASE WHEN s.plain THEN s.serial_number ELSE cell(s.serial_number) END,
-    CASE WHEN s.plain THEN upper(s.serial_number) ELSE norm_serial(cell(s.serial_number)) END,
-    upl.ts, sta.value, cell(s.reason)
+    CASE WHEN s.plain THEN upper(s.serial_number) ELSE norm_serial(cell(s.serial_number)) END AS serial_norm,
+    upl.ts, sta.value, cell(s.reason),
+    -- tail_key, bucket_key (sql/schema/12_serial_keys.sql)
+    text_key(right(serial_norm, 8)), text_key(left(serial_norm, -3))
 FROM (SELECT *, regexp_full_match(serial_number, '[A-Za-z0-9./_-]+') AS plain FROM stage) s
 JOIN lookup mf ON mf.col = 'manufacturer' AND mf.raw IS NOT DISTINCT FROM s.manufacturer
 JOIN lookup mdl ON mdl.col = 'model_number' AND mdl.raw IS NOT DISTINCT FROM s.model_number

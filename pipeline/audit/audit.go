@@ -120,7 +120,7 @@ func (a *Auditor) run(ctx context.Context, all bool, publish Publish) (*Run, err
 		return nil, err
 	}
 	defer conn.Close()
-	began := time.Now()
+	began := startWatch()
 	run := &Run{Scope: "new", StartedAt: a.now(), ByRule: map[string]int64{}, ByTrigger: map[string]int64{}, Names: a.Config.Names}
 	if all {
 		run.Scope = "all"
@@ -136,12 +136,12 @@ func (a *Auditor) run(ctx context.Context, all bool, publish Publish) (*Run, err
 	if run.ConfigSHA256, err = Fingerprint(a.Config, schemaVersion); err != nil {
 		return nil, err
 	}
-	t0 := time.Now()
+	w := startWatch()
 	nNames, err := LoadNameKeys(ctx, conn, a.Config.Names)
 	if err != nil {
 		return nil, err
 	}
-	a.log().Info("audit: step", "sql", "audit/names.sql", "names", nNames, "seconds", time.Since(t0).Seconds())
+	a.log().Info("audit: step", "sql", "audit/names.sql", "names", nNames, "seconds", w.seconds(), "cpu_seconds", w.cpuSeconds())
 	// The step tables go once the run is recorded or abandoned, after publish
 	// has read them; deferred before the rollback, so it runs after it.
 	defer a.dropStepTables(ctx, conn)
@@ -164,11 +164,11 @@ func (a *Auditor) run(ctx context.Context, all bool, publish Publish) (*Run, err
 	if err := store.ExecFile(ctx, tx, "audit/scope_params.sql", run.AllReason != "", run.PrevFileID); err != nil {
 		return nil, err
 	}
-	t0 = time.Now()
+	w = startWatch()
 	if err := store.ExecFile(ctx, tx, "audit/known_names.sql"); err != nil {
 		return nil, err
 	}
-	a.log().Info("audit: step", "sql", "audit/known_names.sql", "seconds", time.Since(t0).Seconds())
+	a.log().Info("audit: step", "sql", "audit/known_names.sql", "seconds", w.seconds(), "cpu_seconds", w.cpuSeconds())
 	if run.AllReason == "" {
 		newKinds, err := kindsSince(ctx, tx, run.PrevFileID)
 		if err != nil {
@@ -179,25 +179,25 @@ func (a *Auditor) run(ctx context.Context, all bool, publish Publish) (*Run, err
 				a.log().Info("audit: step skipped: no new file of its kinds", "sql", c.file, "kinds", c.kinds)
 				continue
 			}
-			t0 := time.Now()
+			w := startWatch()
 			if err := store.ExecFile(ctx, tx, c.file); err != nil {
 				return nil, err
 			}
-			a.log().Info("audit: step", "sql", c.file, "seconds", time.Since(t0).Seconds())
+			a.log().Info("audit: step", "sql", c.file, "seconds", w.seconds(), "cpu_seconds", w.cpuSeconds())
 		}
 	}
 	for _, f := range []string{"audit/scope.sql", "audit/stc.sql", "audit/claims.sql", "audit/keys.sql", "audit/matches.sql", "audit/duplicates.sql", "audit/triage.sql", "audit/listings_done.sql"} {
-		t0 := time.Now()
+		w := startWatch()
 		if err := store.ExecFile(ctx, tx, f); err != nil {
 			return nil, err
 		}
-		a.log().Info("audit: step", "sql", f, "seconds", time.Since(t0).Seconds())
+		a.log().Info("audit: step", "sql", f, "seconds", w.seconds(), "cpu_seconds", w.cpuSeconds())
 	}
 	if err := a.countScope(ctx, tx, run); err != nil {
 		return nil, err
 	}
 	a.log().Info("audit: claims in scope", "run", run.ID, "scope", run.Scope, "all_because", run.AllReason,
-		"new", run.New, "amended", run.Amended, "reaudited", run.Reaudited, "seconds", time.Since(began).Seconds())
+		"new", run.New, "amended", run.Amended, "reaudited", run.Reaudited, "seconds", began.seconds(), "cpu_seconds", began.cpuSeconds())
 	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE run_findings (
 		claim_id VARCHAR, component VARCHAR, serial_number VARCHAR, rule VARCHAR, severity VARCHAR, detail VARCHAR)`); err != nil {
 		return nil, err
@@ -207,20 +207,20 @@ func (a *Auditor) run(ctx context.Context, all bool, publish Publish) (*Run, err
 		if err != nil {
 			return nil, err
 		}
-		start := time.Now()
+		w := startWatch()
 		res, err := tx.ExecContext(ctx, "INSERT INTO run_findings "+q)
 		if err != nil {
 			return nil, fmt.Errorf("sql/checks/%s.sql: %w", rule, err)
 		}
 		n, _ := res.RowsAffected()
-		a.log().Info("audit: check", "rule", rule, "findings", n, "seconds", time.Since(start).Seconds())
+		a.log().Info("audit: check", "rule", rule, "findings", n, "seconds", w.seconds(), "cpu_seconds", w.cpuSeconds())
 	}
 	for _, f := range []string{"audit/results.sql", "audit/changes.sql"} {
-		t0 := time.Now()
+		w := startWatch()
 		if err := store.ExecFile(ctx, tx, f, run.ID); err != nil {
 			return nil, err
 		}
-		a.log().Info("audit: step", "sql", f, "seconds", time.Since(t0).Seconds())
+		a.log().Info("audit: step", "sql", f, "seconds", w.seconds(), "cpu_seconds", w.cpuSeconds())
 	}
 	run.FinishedAt = a.now()
 	if err := a.count(ctx, tx, run); err != nil {
@@ -238,17 +238,17 @@ func (a *Auditor) run(ctx context.Context, all bool, publish Publish) (*Run, err
 		return nil, err
 	}
 	if publish != nil {
-		t0 := time.Now()
+		w := startWatch()
 		if err := publish(ctx, conn, run); err != nil {
 			return nil, fmt.Errorf("run %d not recorded; the next run audits its claims again: %w", run.ID, err)
 		}
-		a.log().Info("audit: files written", "run", run.ID, "seconds", time.Since(t0).Seconds())
+		a.log().Info("audit: files written", "run", run.ID, "seconds", w.seconds(), "cpu_seconds", w.cpuSeconds())
 	}
-	t0 = time.Now()
+	w = startWatch()
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("run %d not recorded (its files may be in place; the next run audits its claims again): %w", run.ID, err)
 	}
-	a.log().Info("audit: run recorded", "run", run.ID, "commit_seconds", time.Since(t0).Seconds())
+	a.log().Info("audit: run recorded", "run", run.ID, "commit_seconds", w.seconds(), "commit_cpu_seconds", w.cpuSeconds())
 	return run, nil
 }
 
@@ -257,12 +257,12 @@ func (a *Auditor) run(ctx context.Context, all bool, publish Publish) (*Run, err
 // otherwise hold them. It runs when the run's transaction has ended, committed
 // or not, so a failure is only logged.
 func (a *Auditor) dropStepTables(ctx context.Context, conn *sql.Conn) {
-	t0 := time.Now()
+	w := startWatch()
 	if err := store.ExecFile(context.WithoutCancel(ctx), conn, "audit/cleanup.sql"); err != nil {
 		a.log().Warn("audit: dropping the step tables", "err", err)
 		return
 	}
-	a.log().Info("audit: step", "sql", "audit/cleanup.sql", "seconds", time.Since(t0).Seconds())
+	a.log().Info("audit: step", "sql", "audit/cleanup.sql", "seconds", w.seconds(), "cpu_seconds", w.cpuSeconds())
 }
 
 // previous reads what the previous run saw and decides whether this nightly

@@ -11,10 +11,13 @@ WHERE getvariable('audit_all_claims')
 -- name: RememberHolders
 -- Their current listings: of every claim (run auditing every claim), or those
 -- changed_listings.sql has already found for the changed serials (nightly);
--- a serial listed more than once among them keeps its listings.
+-- a serial listed more than once among them keeps its listings. A run auditing
+-- every claim has them in audit_serials already (audit_scope is then every
+-- claim's current version, as claim_serials_current joins them): read there,
+-- not made again from claim_serials and claims.
 INSERT INTO audit_serial_holders
 WITH listings AS (
-    SELECT claim_id, component, serial_norm FROM claim_serials_current
+    SELECT claim_id, component, serial_norm FROM audit_serials
     WHERE getvariable('audit_all_claims')
     UNION ALL
     SELECT r.claim_id, r.component, r.serial_norm
@@ -38,16 +41,18 @@ SEMI JOIN repeated USING (component, serial_norm);
 -- lists more than once: the serials of audit_serial_holders. Read by
 -- panel.duplicate and inverter.duplicate.
 CREATE OR REPLACE TEMP TABLE serial_duplicates AS
-WITH holders AS (
-    SELECT h.component, h.serial_norm, list(DISTINCT h.claim_id ORDER BY h.claim_id) AS claims
-    FROM audit_serial_holders h
-    SEMI JOIN (SELECT DISTINCT component, serial_norm FROM audit_serials) a USING (component, serial_norm)
-    GROUP BY h.component, h.serial_norm
-), mine AS (
+WITH mine AS (
+    -- the listings of the claims in scope probe the holders (a few thousand
+    -- rows), never the other way round: no distinct over every listing
     SELECT a.claim_id, a.component, a.serial_norm, count(*) AS times
     FROM audit_serials a
-    SEMI JOIN holders USING (component, serial_norm)
+    SEMI JOIN audit_serial_holders h USING (component, serial_norm)
     GROUP BY a.claim_id, a.component, a.serial_norm
+), holders AS (
+    SELECT h.component, h.serial_norm, list(DISTINCT h.claim_id ORDER BY h.claim_id) AS claims
+    FROM audit_serial_holders h
+    SEMI JOIN (SELECT DISTINCT component, serial_norm FROM mine) m USING (component, serial_norm)
+    GROUP BY h.component, h.serial_norm
 )
 SELECT m.claim_id, m.component, m.serial_norm, m.times,
     list_filter(h.claims, x -> x <> m.claim_id) AS others

@@ -4,7 +4,9 @@
 -- configuration: the zone of the postcode, the longest deeming period for the
 -- installation year, whether the chosen period is allowed, and the STCs.
 CREATE OR REPLACE TEMP TABLE stc_result AS
-WITH located AS (
+WITH located AS MATERIALIZED (
+    -- read twice below: materialised, so each claim's postcode is looked up
+    -- in the zone ranges once (a range join, row by row) rather than twice
     SELECT i.*, year(i.installed_on) AS install_year, z.zone, r.rating,
         CASE WHEN d.last_year IS NOT NULL THEN d.last_year + 1 - year(i.installed_on)
              ELSE d.max_years END AS max_years

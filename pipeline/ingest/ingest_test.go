@@ -135,6 +135,46 @@ func TestIngestBadRowLineNumbers(t *testing.T) {
 		"2|S1|valid", "3|S2|invalid", "10|S6|valid")
 }
 
+// The ledger row checks look closely only at rows that may have a problem
+// (load/panel_ledger.sql, maybe): every serial rule and every lookup column
+// still rejects, and plain serials load as written, upper-cased as keys.
+func TestIngestLedgerSerialRules(t *testing.T) {
+	st := storetest.MustOpen(t)
+	p := storetest.WriteFile(t, t.TempDir(), "panel_ledger_t.csv",
+		"supplier_name,licensee,model_number,serial_number,uploaded_at,status,reason\n"+ // 1
+			"Acme,Jinko,JKM400,S1,2025-01-01,valid,\n"+ // 2
+			"Acme,Jinko,JKM400, 1.23E+11 ,2025-01-01,valid,\n"+ // 3: scientific notation
+			"Acme,Jinko,JKM400,1e5,2025-01-01,valid,\n"+ // 4: not the spreadsheet form
+			"Acme,Jinko,JKM400,   ,2025-01-01,valid,\n"+ // 5: blank
+			"Acme,Jinko,JKM400,,2025-01-01,valid,\n"+ // 6: empty
+			"Acme,Jinko,JKM400,ab c-1,2025-01-01,valid,\n"+ // 7: a space inside
+			"Acme,Jinko,JKM400,  s9/x_y.z  ,2025-01-01,valid,\n"+ // 8: spaces around
+			"Acme,Jinko,JKM400,\"S\t10\",2025-01-01,valid,\n"+ // 9: a tab
+			"Acme,Jinko,JKM400,S#11,2025-01-01,valid,\n"+ // 10: outside the serial set
+			",Jinko,JKM400,S12,2025-01-01,valid,\n"+ // 11
+			"Acme, ,JKM400,S13,bad,maybe,\n"+ // 12: three problems
+			"Acme,Jinko,JKM400,160E31196030082,,,\n"+ // 13
+			"Acme,Jinko,JKM400,12.5e3,2025-01-01,valid,\n") // 14
+	r := only(t, ingest(t, st, p))
+	var got []string
+	for _, rj := range r.Rejects {
+		got = append(got, rj.String())
+	}
+	storetest.AssertRows(t, got,
+		`panel_ledger_t.csv:3:4: serial_number: serial is in scientific notation, as a spreadsheet writes a long number; its digits are lost: export the column as text (value " 1.23E+11 ")`,
+		`panel_ledger_t.csv:5:4: serial_number: required value is empty (value "   ")`,
+		`panel_ledger_t.csv:6:4: serial_number: required value is empty`,
+		`panel_ledger_t.csv:9:4: serial_number: holds the control character U+0009: a cell must be text (a line break is allowed only inside a quoted cell) (value "S\t10")`,
+		`panel_ledger_t.csv:10:4: serial_number: serial S#11 holds "#" (U+0023): a serial has only ASCII letters, digits and -./_ (value "S#11")`,
+		`panel_ledger_t.csv:11:1: supplier_name: required value is empty`,
+		`panel_ledger_t.csv:12:2: licensee: required value is empty (value " ")`,
+		`panel_ledger_t.csv:12:5: uploaded_at: not a date or timestamp: use YYYY-MM-DD, DD/MM/YYYY or ISO 8601 (value "bad")`,
+		`panel_ledger_t.csv:12:6: status: status must be valid or invalid (value "maybe")`,
+	)
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT line, serial_number, serial_norm FROM panel_ledger ORDER BY line"),
+		"2|S1|S1", "4|1e5|1E5", "7|ab c-1|ABC-1", "8|s9/x_y.z|S9/X_Y.Z", "13|160E31196030082|160E31196030082", "14|12.5e3|12.5E3")
+}
+
 func TestIngestMissingRequiredColumnRejectsTheFile(t *testing.T) {
 	st := storetest.MustOpen(t)
 	p := storetest.WriteFile(t, t.TempDir(), "claims_x.csv", strings.Replace(claimsHeader, "panel_serials,", "", 1)+

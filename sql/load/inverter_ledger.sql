@@ -33,9 +33,9 @@ FROM (SELECT DISTINCT status AS raw FROM stage);
 -- by the few values of lookup that have a problem. Only those rows (suspect)
 -- have their problems listed, by the same rules as ever (required,
 -- bad_serial). The patterns pass over a serial only when neither rule could
--- flag it (see sql/schema/08_serial_charset.sql): every character in the
--- serial set, one at least not white space, and not the digits-e-digits of
--- scientific notation. Both CTEs are MATERIALIZED: inside the file's
+-- flag it: every character in the serial set (sql/schema/08_serial_charset.sql),
+-- one at least not white space, and not the digits-e-digits of scientific
+-- notation (a looser form of is_sci_notation, sql/schema/06_strict_inputs.sql). Both CTEs are MATERIALIZED: inside the file's
 -- transaction DuckDB knows little of lookup and would otherwise join every
 -- staged row to it before keeping the suspect ones (4x slower).
 CREATE OR REPLACE TEMP TABLE bad AS

@@ -1,12 +1,13 @@
 -- name: ChangedListingRows
 -- Every listing, in the current version of a claim, of a serial of
 -- changed_serials. One pass over claim_serials that hashes only the serial
--- column against the night's few serials; the current version of just the
--- claims found is then looked up (the latest file wins), never the current
--- version of every claim. duplicates.sql refreshes audit_serial_holders from
--- these rows.
+-- column against the night's few serials (listings is MATERIALIZED: it is
+-- read twice below, and would otherwise be a second pass); the current
+-- version of just the claims found is then looked up (the latest file wins),
+-- never the current version of every claim. duplicates.sql refreshes
+-- audit_serial_holders from these rows.
 CREATE OR REPLACE TEMP TABLE changed_listing_rows AS
-WITH listings AS (
+WITH listings AS MATERIALIZED (
     SELECT s.claim_id, s.file_id, s.component, s.serial_norm
     FROM claim_serials s
     WHERE s.serial_norm IN (SELECT serial_norm FROM changed_serials)

@@ -95,15 +95,22 @@ WITH near AS (
     SELECT *, left(serial_norm, length(serial_norm) - length(digits)) AS prefix,
         length(digits) AS n_digits, try_cast(digits AS HUGEINT) AS number
     FROM (SELECT *, regexp_extract(serial_norm, '[0-9]+$') AS digits FROM unmatched_probes WHERE brand_key IS NOT NULL)
+), missing_buckets AS (
+    -- each missing serial once for its thousand and each of the two either
+    -- side (unnested, so the join below matches on the thousand: a join
+    -- with range() let the planner join on brand and prefix alone, then
+    -- filter hundreds of millions of pairs)
+    SELECT *, unnest([number // 1000 - 2, number // 1000 - 1, number // 1000,
+                      number // 1000 + 1, number // 1000 + 2]) AS thousand
+    FROM missing_numbered
 ), range_hits AS (
     -- the same brand, prefix and digit count, in the same or one of the two
     -- thousands either side, then less than 2,000 apart
     SELECT m.claim_id
-    FROM missing_numbered m
-    CROSS JOIN range(-2, 3) d(d)
+    FROM missing_buckets m
     JOIN probe_numbered p
         ON p.component = m.component AND p.brand_key = m.brand_key AND p.prefix = m.prefix
-       AND p.n_digits = m.n_digits AND p.number // 1000 = m.number // 1000 + d.d
+       AND p.n_digits = m.n_digits AND p.number // 1000 = m.thousand
     WHERE abs(p.number - m.number) < 2000
 ), long_hits AS (
     SELECT claim_id FROM unmatched_missing

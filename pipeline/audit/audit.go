@@ -188,7 +188,11 @@ func (a *Auditor) run(ctx context.Context, all bool, publish Publish) (*Run, err
 	}
 	for _, f := range []string{"audit/scope.sql", "audit/stc.sql", "audit/claims.sql", "audit/keys.sql", "audit/matches.sql", "audit/duplicates.sql", "audit/triage.sql", "audit/listings_done.sql"} {
 		w := startWatch()
-		if err := store.ExecFile(ctx, tx, f); err != nil {
+		step := func() error { return store.ExecFile(ctx, tx, f) }
+		if f == "audit/claims.sql" {
+			step = func() error { return a.claimsInScope(ctx, tx, run) }
+		}
+		if err := step(); err != nil {
 			return nil, err
 		}
 		a.log().Info("audit: step", "sql", f, "seconds", w.seconds(), "cpu_seconds", w.cpuSeconds())

@@ -369,9 +369,22 @@ func writeRecords(tb testing.TB, path string, header []string, rows [][]string) 
 // each night the nightly store's verdicts equal a full audit's, and the
 // nightly runs audit far fewer claims than there are.
 func TestNightlyEqualsFullAuditOnGeneratedData(t *testing.T) {
+	nightlyEqualsFullAudit(t, 1, 2, 3)
+}
+
+// The same with every nightly run looking up the listings of the older claim
+// versions it re-audits one by one (sql/audit/older_serials.sql), as a
+// nightly run does at national scale, where claim_serials is large.
+func TestNightlyLookingUpOlderSerialsEqualsFullAudit(t *testing.T) {
+	defer func(v int64) { lookupRowsPerVersion = v }(lookupRowsPerVersion)
+	lookupRowsPerVersion = 0
+	nightlyEqualsFullAudit(t, 4, 5)
+}
+
+func nightlyEqualsFullAudit(t *testing.T, seeds ...uint64) {
 	cfg := mustConfig(t)
 	const claims, nightsN = 1000, 4
-	for _, seed := range []uint64{1, 2, 3} {
+	for _, seed := range seeds {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
 			src := t.TempDir()
 			if _, err := gen.Generate(context.Background(), gen.Options{Out: src, Claims: claims, Seed: seed, Config: cfg}); err != nil {

@@ -33,7 +33,13 @@ JOIN claims c ON c.rowid = k.claim_row
 JOIN stc_result s ON s.key = c.claim_id;
 
 -- name: AuditSerials
--- Every serial the claims in scope list, one row per listing.
+-- Every serial the claims in scope list, one row per listing: those of the
+-- claim versions of files after audit_serials_above (0: every one). A
+-- nightly run that re-audits few older versions sets it to the previous
+-- run's mark: claim_serials is stored in file order, so the filter skips the
+-- row groups of every older file, and pipeline/audit then adds the listings
+-- of each older version with sql/audit/older_serials.sql.
 CREATE OR REPLACE TEMP TABLE audit_serials AS
 SELECT s.claim_id, s.component, s.serial_norm
-FROM claim_serials s JOIN audit_scope USING (claim_id, file_id);
+FROM claim_serials s JOIN audit_scope USING (claim_id, file_id)
+WHERE s.file_id > getvariable('audit_serials_above');

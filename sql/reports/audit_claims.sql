@@ -23,6 +23,6 @@ SELECT r.claim_id, r.status, r.errors, r.warnings,
     c.installer_id, fl.name AS source_file, c.line AS source_line
 FROM report_scope r
 LEFT JOIN rules u USING (run_id, claim_id)
-JOIN claims c USING (claim_id, file_id)
+JOIN report_claims c USING (claim_id, file_id)
 JOIN files fl USING (file_id)
 ORDER BY r.claim_id;

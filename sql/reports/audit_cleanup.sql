@@ -10,4 +10,5 @@ DROP TABLE IF EXISTS report_panel_serials;
 DROP TABLE IF EXISTS report_brand_names;
 DROP TABLE IF EXISTS report_supplier_names;
 DROP TABLE IF EXISTS report_suppliers;
+DROP TABLE IF EXISTS report_claims;
 DROP TABLE IF EXISTS report_scope;

@@ -14,6 +14,6 @@ SELECT f.claim_id, f.rule, f.severity, f.component, f.serial_number,
     finding_triage(f.rule, f.detail) AS triage, f.detail
 FROM report_scope r
 JOIN findings f USING (run_id, claim_id)
-JOIN claims c USING (claim_id, file_id)
+JOIN report_claims c USING (claim_id, file_id)
 JOIN files fl USING (file_id)
 ORDER BY f.claim_id, f.rule, f.serial_number;

@@ -27,7 +27,7 @@ WITH serials AS (
         string_agg(DISTINCT n.supplier_name, ' / ' ORDER BY n.supplier_name) AS names
     FROM (SELECT DISTINCT k.brand_id AS panel_brand_id, c.installed_on
           FROM report_scope r
-          JOIN claims c USING (claim_id, file_id)
+          JOIN report_claims c USING (claim_id, file_id)
           JOIN name_keys k ON k.name = c.panel_brand) p
     JOIN report_suppliers s ON s.product = 'panel' AND s.brand_id = p.panel_brand_id
         AND p.installed_on >= s.authorised_from
@@ -41,7 +41,7 @@ WITH serials AS (
             ELSE coalesce(a.names, '(no authorised supplier)') END AS supplier
     FROM serials s
     JOIN report_scope r USING (claim_id)
-    JOIN claims c USING (claim_id, file_id)
+    JOIN report_claims c USING (claim_id, file_id)
     LEFT JOIN authorised a ON a.panel_brand_id = s.panel_brand_id AND a.installed_on = c.installed_on
     LEFT JOIN (SELECT DISTINCT brand_id, brand_key FROM name_keys) k ON k.brand_id = s.supplier_id
     LEFT JOIN report_supplier_names n ON n.supplier_key = k.brand_key

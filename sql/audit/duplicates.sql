@@ -42,11 +42,19 @@ SEMI JOIN repeated USING (component, serial_norm);
 -- panel.duplicate and inverter.duplicate.
 CREATE OR REPLACE TEMP TABLE serial_duplicates AS
 WITH mine AS (
-    -- the listings of the claims in scope probe the holders (a few thousand
-    -- rows), never the other way round: no distinct over every listing
+    -- a run auditing every claim has just made the holders from audit_serials:
+    -- they are the listings sought
+    SELECT claim_id, component, serial_norm, count(*) AS times
+    FROM audit_serial_holders
+    WHERE getvariable('audit_all_claims')
+    GROUP BY claim_id, component, serial_norm
+    UNION ALL
+    -- else the listings of the claims in scope probe the holders (a few
+    -- thousand rows), never the other way round: no distinct over every listing
     SELECT a.claim_id, a.component, a.serial_norm, count(*) AS times
     FROM audit_serials a
     SEMI JOIN audit_serial_holders h USING (component, serial_norm)
+    WHERE NOT getvariable('audit_all_claims')
     GROUP BY a.claim_id, a.component, a.serial_norm
 ), holders AS (
     SELECT h.component, h.serial_norm, list(DISTINCT h.claim_id ORDER BY h.claim_id) AS claims

@@ -54,58 +54,64 @@ FROM parts;
 -- name: TriageKeys
 -- The lookup keys of each missing serial m: m's own last 8 characters, and
 -- the last 8 of each substitution, insertion, deletion or adjacent swap in
--- t, m's last 9 characters, at a place that changes them. A key may repeat
--- (an insertion next to the same character); nothing downstream counts them.
+-- t, m's last 9 characters, at a place that changes them; kept as their
+-- integer keys (text_key, as the ledgers' tail_key), with m's component. A
+-- key may repeat (an insertion next to the same character); nothing
+-- downstream counts them.
 CREATE OR REPLACE TEMP TABLE triage_keys AS
 WITH m AS (
-    SELECT mid, right(serial_norm, 9) AS t, length(right(serial_norm, 9)) AS n FROM triage_missing
+    SELECT mid, component, right(serial_norm, 9) AS t, length(right(serial_norm, 9)) AS n FROM triage_missing
 ), pos AS (
     SELECT unnest(range(0, 10)) AS i
 ), alpha AS (
     SELECT unnest(string_split('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-./_', '')) AS c
+), keys AS (
+    SELECT mid, component, right(t, 8) AS key FROM m
+    UNION ALL -- substitutions in the last 8
+    SELECT mid, component, right(left(t, i) || c || substr(t, i + 2), 8) FROM m, pos, alpha WHERE i < n AND i >= n - 8
+    UNION ALL -- insertions into the last 8 (before t[i]; i = n appends)
+    SELECT mid, component, right(left(t, i) || c || substr(t, i + 1), 8) FROM m, pos, alpha WHERE i <= n AND i > n - 8
+    UNION ALL -- deletions from the last 8
+    SELECT mid, component, right(left(t, i) || substr(t, i + 2), 8) FROM m, pos WHERE i < n AND i >= n - 8
+    UNION ALL -- swaps of two adjacent characters (of t: each touches the last 8)
+    SELECT mid, component, right(left(t, i) || substr(t, i + 2, 1) || substr(t, i + 1, 1) || substr(t, i + 3), 8)
+    FROM m, pos WHERE i < n - 1
 )
-SELECT mid, right(t, 8) AS key FROM m
-UNION ALL -- substitutions in the last 8
-SELECT mid, right(left(t, i) || c || substr(t, i + 2), 8) FROM m, pos, alpha WHERE i < n AND i >= n - 8
-UNION ALL -- insertions into the last 8 (before t[i]; i = n appends)
-SELECT mid, right(left(t, i) || c || substr(t, i + 1), 8) FROM m, pos, alpha WHERE i <= n AND i > n - 8
-UNION ALL -- deletions from the last 8
-SELECT mid, right(left(t, i) || substr(t, i + 2), 8) FROM m, pos WHERE i < n AND i >= n - 8
-UNION ALL -- swaps of two adjacent characters (of t: each touches the last 8)
-SELECT mid, right(left(t, i) || substr(t, i + 2, 1) || substr(t, i + 1, 1) || substr(t, i + 3), 8)
-FROM m, pos WHERE i < n - 1;
+SELECT mid, component, text_key(key) AS tail_key FROM keys;
 
 -- name: TriageBuckets
 -- Ranges: every ledger serial with m's prefix and digit count within 999 of
 -- its number lies in one of three buckets of 1,000 numbers: equal but for the
 -- last 3 characters to m, to m's number − 999 or to m's number + 999.
+-- Kept as their integer keys (text_key, as the ledgers' bucket_key), with
+-- m's component.
 CREATE OR REPLACE TEMP TABLE triage_buckets AS
-SELECT DISTINCT mid,
-    left(prefix || lpad((number + d.d)::VARCHAR, length(digits)::INTEGER, '0'), -3) AS bucket
+SELECT DISTINCT mid, component,
+    text_key(left(prefix || lpad((number + d.d)::VARCHAR, length(digits)::INTEGER, '0'), -3)) AS bucket_key
 FROM triage_missing, (VALUES (-999), (0), (999)) d(d)
 WHERE number IS NOT NULL AND number + d.d >= 0 AND length((number + d.d)::VARCHAR) <= length(digits);
 
 -- name: TriageRows
--- The ledger rows whose tail_key is the key of one of triage_keys (probe
--- 'typo') or whose bucket_key is the key of one of triage_buckets ('range'),
--- by row id: one pass over each ledger's two integer key columns, no text.
+-- The ledger rows whose tail_key is one of triage_keys (probe 'typo') or
+-- whose bucket_key is one of triage_buckets ('range'), of the missing
+-- serials of that ledger's component, by row id: one pass over each
+-- ledger's two integer key columns, no text.
 CREATE OR REPLACE TEMP TABLE triage_rows AS
-WITH keys AS (
-    SELECT mid, text_key(key) AS tail_key FROM triage_keys
-), buckets AS (
-    SELECT mid, text_key(bucket) AS bucket_key FROM triage_buckets
-)
 SELECT 'panel' AS component, 'typo' AS probe, k.mid, l.rowid AS row_id
-FROM panel_ledger l JOIN keys k USING (tail_key)
+FROM panel_ledger l JOIN triage_keys k USING (tail_key)
+WHERE k.component = 'panel'
 UNION ALL
 SELECT 'panel', 'range', b.mid, l.rowid
-FROM panel_ledger l JOIN buckets b USING (bucket_key)
+FROM panel_ledger l JOIN triage_buckets b USING (bucket_key)
+WHERE b.component = 'panel'
 UNION ALL
 SELECT 'inverter', 'typo', k.mid, l.rowid
-FROM inverter_ledger l JOIN keys k USING (tail_key)
+FROM inverter_ledger l JOIN triage_keys k USING (tail_key)
+WHERE k.component = 'inverter'
 UNION ALL
 SELECT 'inverter', 'range', b.mid, l.rowid
-FROM inverter_ledger l JOIN buckets b USING (bucket_key);
+FROM inverter_ledger l JOIN triage_buckets b USING (bucket_key)
+WHERE b.component = 'inverter';
 
 -- name: TriageNear
 -- Those rows' serials, of the same brand key as the missing serial, with the

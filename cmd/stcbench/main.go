@@ -19,7 +19,10 @@
 //
 // where the ratio is (ingest base + ingest night + full audit) / plain.
 // -plain=false leaves the plain script out (it holds every input in memory);
-// -prepare only generates the scenario.
+// -prepare only generates the scenario. Each run keeps the store as it stands
+// after "ingest night" (night.duckdb in the scenario's folder);
+// -nightly-only measures the nightly audit again on a copy of it (see
+// snapshot.go).
 package main
 
 import (
@@ -76,6 +79,7 @@ func run(ctx context.Context) error {
 	withPlain := flag.Bool("plain", true, "run the plain script too (the floor the ratio is taken to)")
 	prepare := flag.Bool("prepare", false, "only generate (or find) the cached scenario, then stop")
 	config := flag.String("config", "", "pass --config FILE to stcrecon (for example a larger duckdb.memory_limit at SF=50)")
+	nightlyOnly := flag.Bool("nightly-only", false, "measure only the nightly audit, on a copy of the store a previous bench kept after ingesting the night (night.duckdb in the scenario's folder)")
 	flag.Parse()
 	if *sf < 1 {
 		return errors.New("-sf must be at least 1")
@@ -118,6 +122,9 @@ func run(ctx context.Context) error {
 		common = append(common, "--config", *config)
 	}
 	stcrecon := func(args ...string) []string { return append(append([]string{*bin}, args...), common...) }
+	if *nightlyOnly {
+		return benchNightlyOnly(ctx, sc, m, db, work, *config, stcrecon)
+	}
 	steps := []struct {
 		name string
 		args []string
@@ -140,6 +147,11 @@ func run(ctx context.Context) error {
 			return err
 		}
 		got[s.name] = p
+		if s.name == "ingest night" {
+			if err := saveNightStore(db, sc); err != nil {
+				return err
+			}
+		}
 	}
 
 	want, err := findingKeys(filepath.Join(sc.gen(), gen.ExpectedFindingsFile))

@@ -164,11 +164,9 @@ func (a *Auditor) run(ctx context.Context, all bool, publish Publish) (*Run, err
 	if err := store.ExecFile(ctx, tx, "audit/scope_params.sql", run.AllReason != "", run.PrevFileID); err != nil {
 		return nil, err
 	}
-	w = startWatch()
-	if err := store.ExecFile(ctx, tx, "audit/known_names.sql"); err != nil {
+	if err := a.step("audit/known_names.sql", func() error { return store.ExecFile(ctx, tx, "audit/known_names.sql") }); err != nil {
 		return nil, err
 	}
-	a.log().Info("audit: step", "sql", "audit/known_names.sql", "seconds", w.seconds(), "cpu_seconds", w.cpuSeconds())
 	if run.AllReason == "" {
 		newKinds, err := kindsSince(ctx, tx, run.PrevFileID)
 		if err != nil {
@@ -179,23 +177,19 @@ func (a *Auditor) run(ctx context.Context, all bool, publish Publish) (*Run, err
 				a.log().Info("audit: step skipped: no new file of its kinds", "sql", c.file, "kinds", c.kinds)
 				continue
 			}
-			w := startWatch()
-			if err := store.ExecFile(ctx, tx, c.file); err != nil {
+			if err := a.step(c.file, func() error { return store.ExecFile(ctx, tx, c.file) }); err != nil {
 				return nil, err
 			}
-			a.log().Info("audit: step", "sql", c.file, "seconds", w.seconds(), "cpu_seconds", w.cpuSeconds())
 		}
 	}
 	for _, f := range []string{"audit/scope.sql", "audit/stc.sql", "audit/claims.sql", "audit/keys.sql", "audit/matches.sql", "audit/duplicates.sql", "audit/triage.sql", "audit/listings_done.sql"} {
-		w := startWatch()
-		step := func() error { return store.ExecFile(ctx, tx, f) }
+		do := func() error { return store.ExecFile(ctx, tx, f) }
 		if f == "audit/claims.sql" {
-			step = func() error { return a.claimsInScope(ctx, tx, run) }
+			do = func() error { return a.claimsInScope(ctx, tx, run) }
 		}
-		if err := step(); err != nil {
+		if err := a.step(f, do); err != nil {
 			return nil, err
 		}
-		a.log().Info("audit: step", "sql", f, "seconds", w.seconds(), "cpu_seconds", w.cpuSeconds())
 	}
 	if err := a.countScope(ctx, tx, run); err != nil {
 		return nil, err
@@ -220,11 +214,9 @@ func (a *Auditor) run(ctx context.Context, all bool, publish Publish) (*Run, err
 		a.log().Info("audit: check", "rule", rule, "findings", n, "seconds", w.seconds(), "cpu_seconds", w.cpuSeconds())
 	}
 	for _, f := range []string{"audit/results.sql", "audit/changes.sql"} {
-		w := startWatch()
-		if err := store.ExecFile(ctx, tx, f, run.ID); err != nil {
+		if err := a.step(f, func() error { return store.ExecFile(ctx, tx, f, run.ID) }); err != nil {
 			return nil, err
 		}
-		a.log().Info("audit: step", "sql", f, "seconds", w.seconds(), "cpu_seconds", w.cpuSeconds())
 	}
 	run.FinishedAt = a.now()
 	if err := a.count(ctx, tx, run); err != nil {
@@ -261,12 +253,22 @@ func (a *Auditor) run(ctx context.Context, all bool, publish Publish) (*Run, err
 // otherwise hold them. It runs when the run's transaction has ended, committed
 // or not, so a failure is only logged.
 func (a *Auditor) dropStepTables(ctx context.Context, conn *sql.Conn) {
-	w := startWatch()
-	if err := store.ExecFile(context.WithoutCancel(ctx), conn, "audit/cleanup.sql"); err != nil {
+	if err := a.step("audit/cleanup.sql", func() error {
+		return store.ExecFile(context.WithoutCancel(ctx), conn, "audit/cleanup.sql")
+	}); err != nil {
 		a.log().Warn("audit: dropping the step tables", "err", err)
-		return
 	}
-	a.log().Info("audit: step", "sql", "audit/cleanup.sql", "seconds", w.seconds(), "cpu_seconds", w.cpuSeconds())
+}
+
+// step runs one step of the run (do, the statements of file) and logs its
+// line: the file, its wall and the process's CPU seconds.
+func (a *Auditor) step(file string, do func() error) error {
+	w := startWatch()
+	if err := do(); err != nil {
+		return err
+	}
+	a.log().Info("audit: step", "sql", file, "seconds", w.seconds(), "cpu_seconds", w.cpuSeconds())
+	return nil
 }
 
 // previous reads what the previous run saw and decides whether this nightly

@@ -11,6 +11,7 @@ import (
 	"stcrecon/configs"
 	"stcrecon/pipeline/audit"
 	"stcrecon/pipeline/store"
+	"stcrecon/reports"
 )
 
 // The night store is the store as it stands after "ingest night", before the
@@ -24,14 +25,10 @@ const nightStoreName = "night.duckdb"
 func (sc *scenario) nightStore() string { return filepath.Join(sc.Dir, nightStoreName) }
 
 // saveNightStore copies the run's store (closed: every phase is its own
-// process) to the scenario's night store, through a temporary name so a
-// half-written copy is never taken for one.
+// process) to the scenario's night store, through a temporary file renamed
+// into place, so a half-written copy is never taken for one.
 func saveNightStore(db string, sc *scenario) error {
-	tmp := sc.nightStore() + ".tmp"
-	if err := copyFile(db, tmp); err != nil {
-		return fmt.Errorf("keep the night store: %w", err)
-	}
-	if err := os.Rename(tmp, sc.nightStore()); err != nil {
+	if err := copyFile(db, sc.nightStore()); err != nil {
 		return fmt.Errorf("keep the night store: %w", err)
 	}
 	return nil
@@ -85,21 +82,17 @@ func setLastFingerprint(ctx context.Context, st *store.Store, cfg *configs.Confi
 	return nil
 }
 
+// copyFile copies from to to, through reports.WriteFileAtomic.
 func copyFile(from, to string) error {
 	in, err := os.Open(from)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
-	out, err := os.Create(to)
-	if err != nil {
+	return reports.WriteFileAtomic(to, func(out *os.File) error {
+		_, err := io.Copy(out, in)
 		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
+	})
 }
 
 // benchNightlyOnly measures the nightly audit alone (-nightly-only), on a copy

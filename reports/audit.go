@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"stcrecon/pipeline/audit"
@@ -85,8 +86,26 @@ func WriteAudit(ctx context.Context, conn *sql.Conn, run *audit.Run, allRejects 
 		}
 	}()
 	tables := auditTables(run, allRejects)
+	// The tables of the workbook's long sheets and the Parquet files first;
+	// their rows are encoded into the workbook by goroutines of their own
+	// while this connection writes the CSV files and reads the summary.
+	if err := auditScope(ctx, conn, run); err != nil {
+		return out, fmt.Errorf("report audit.xlsx: %w", err)
+	}
+	wb, err := startAuditXLSX(ctx, conn)
+	if err != nil {
+		return out, fmt.Errorf("report audit.xlsx: %w", err)
+	}
+	defer wb.close()
+	var rejects table
+	var rejectRows [][]string
 	for _, t := range tables {
-		n, err := writeCSV(ctx, conn, o.path(t.file), t)
+		var keep func([]string)
+		if t.sheet == "Rejects" {
+			rejects = t
+			keep = func(cells []string) { rejectRows = append(rejectRows, slices.Clone(cells)) }
+		}
+		n, err := writeCSV(ctx, conn, o.path(t.file), t, keep)
 		if err != nil {
 			return out, fmt.Errorf("report %s: %w", t.file, err)
 		}
@@ -95,11 +114,15 @@ func WriteAudit(ctx context.Context, conn *sql.Conn, run *audit.Run, allRejects 
 			return out, err
 		}
 	}
-	f, err := buildAuditXLSX(ctx, conn, run, tables)
+	var sum auditSummary
+	defer sum.release()
+	if err := auditSummaryData(ctx, conn, run, &sum); err != nil {
+		return out, fmt.Errorf("report audit.xlsx: %w", err)
+	}
+	f, err := wb.finish(run, rejects, rejectRows, &sum)
 	if err != nil {
 		return out, fmt.Errorf("report audit.xlsx: %w", err)
 	}
-	defer f.Close()
 	// Go compresses and writes the workbook while DuckDB writes the Parquet
 	// files (from the tables the workbook's sheets were read from): each has
 	// a core of its own.
@@ -163,8 +186,9 @@ func eachRow(ctx context.Context, conn *sql.Conn, t table, fn func([]string) err
 	return rows.Err()
 }
 
-// writeCSV writes t into a new file at path and returns its data rows.
-func writeCSV(ctx context.Context, conn *sql.Conn, path string, t table) (int64, error) {
+// writeCSV writes t into a new file at path and returns its data rows; keep,
+// when not nil, sees every row (its cells are reused after it returns).
+func writeCSV(ctx context.Context, conn *sql.Conn, path string, t table, keep func([]string)) (int64, error) {
 	f, err := createFile(path)
 	if err != nil {
 		return 0, err
@@ -177,6 +201,9 @@ func writeCSV(ctx context.Context, conn *sql.Conn, path string, t table) (int64,
 	var n int64
 	err = eachRow(ctx, conn, t, func(cells []string) error {
 		n++
+		if keep != nil {
+			keep(cells)
+		}
 		return w.Write(cells)
 	})
 	if err == nil {

@@ -5,12 +5,18 @@ import (
 	"compress/flate"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"runtime/debug"
 	"sort"
 	"strconv"
+	"sync"
+	"sync/atomic"
 
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/marcboeker/go-duckdb"
 	"github.com/xuri/excelize/v2"
 
 	"stcrecon/pipeline/audit"
@@ -92,45 +98,134 @@ func auditScope(ctx context.Context, conn *sql.Conn, run *audit.Run) error {
 	return nil
 }
 
-// buildAuditXLSX builds the workbook for people: a summary sheet with charts,
-// then Findings and Claims with the context of each claim, and Rejects; the
-// long sheets are streamed (into temporary files past a size). The caller
-// saves it (saveXLSX) and closes it.
-func buildAuditXLSX(ctx context.Context, conn *sql.Conn, run *audit.Run, tables []table) (*excelize.File, error) {
-	if err := auditScope(ctx, conn, run); err != nil {
-		return nil, err
-	}
-	f := excelize.NewFile()
-	if err := fillAuditXLSX(ctx, conn, f, run, tables); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return f, nil
+// auditWorkbook is the audit workbook while it is built: a summary sheet
+// with charts, then Findings and Claims with the context of each claim, and
+// Rejects. The rows of the long sheets are fetched from DuckDB first, then
+// encoded into sheet XML by a goroutine each (startAuditXLSX), while the
+// connection goes on with the CSV files and the summary's queries; finish
+// waits for them and completes the workbook. The caller saves it (saveXLSX)
+// and closes it (close, also after a failure).
+type auditWorkbook struct {
+	f    *excelize.File
+	st   *styles
+	long []*longSheet
+	wg   sync.WaitGroup
+	stop atomic.Bool // set when the run fails: the encoders stop early
 }
 
-func fillAuditXLSX(ctx context.Context, conn *sql.Conn, f *excelize.File, run *audit.Run, tables []table) error {
-	st, err := newStyles(f)
-	if err != nil {
-		return err
+// longSheet is one long sheet: its rows as Arrow records, and the sheet they
+// are streamed into.
+type longSheet struct {
+	name, fullCopy string
+	t              *Table
+	s              *sheet
+	err            error
+}
+
+// startAuditXLSX fetches the rows of the long sheets (auditSheets, the temp
+// tables auditScope made) and starts encoding them into a new workbook.
+func startAuditXLSX(ctx context.Context, conn *sql.Conn) (*auditWorkbook, error) {
+	w := &auditWorkbook{}
+	for _, spec := range auditSheets {
+		widths, err := measure(ctx, conn, spec.table)
+		if err != nil {
+			w.close()
+			return nil, fmt.Errorf("%s sheet: %s: %w", spec.sheet, spec.table, err)
+		}
+		// A sheet holds at most sheetRowLimit rows: the rest are never shown.
+		t, err := queryArrow(ctx, conn, spec.table, "SELECT * FROM "+spec.table+" LIMIT ?", sheetRowLimit)
+		if err != nil {
+			w.close()
+			return nil, fmt.Errorf("%s sheet: %w", spec.sheet, err)
+		}
+		w.long = append(w.long, &longSheet{name: spec.sheet, fullCopy: spec.fullCopy, t: t, s: &sheet{widths: widths}})
 	}
-	if err := f.SetSheetName("Sheet1", "Summary"); err != nil {
-		return err
+	w.f = excelize.NewFile()
+	var err error
+	if w.st, err = newStyles(w.f); err != nil {
+		w.close()
+		return nil, err
 	}
-	for _, s := range auditSheets {
-		if err := streamTableSheet(ctx, conn, f, st, s.sheet, s.table, s.fullCopy); err != nil {
-			return fmt.Errorf("%s sheet: %w", s.sheet, err)
+	if err := w.f.SetSheetName("Sheet1", "Summary"); err != nil {
+		w.close()
+		return nil, err
+	}
+	for _, ls := range w.long {
+		numeric := make([]bool, ls.t.Schema.NumFields())
+		for i, fd := range ls.t.Schema.Fields() {
+			numeric[i] = arrow.IsInteger(fd.Type.ID()) || arrow.IsFloating(fd.Type.ID()) || arrow.IsDecimal(fd.Type.ID())
+		}
+		if ls.s, err = newSheet(w.f, w.st, ls.name, ls.t.Header(), ls.s.widths, numeric, true); err != nil {
+			w.close()
+			return nil, fmt.Errorf("%s sheet: %w", ls.name, err)
 		}
 	}
-	var rowsRejected, filesRejected int64
-	for _, t := range tables {
-		if t.sheet != "Rejects" {
-			continue
-		}
-		if rowsRejected, filesRejected, err = rejectsSheet(ctx, conn, f, st, t); err != nil {
-			return fmt.Errorf("Rejects sheet: %w", err)
+	// Each goroutine touches only its own sheet's stream writer; the file's
+	// other parts are changed only once they are done (finish).
+	for _, ls := range w.long {
+		w.wg.Add(1)
+		go func() {
+			defer w.wg.Done()
+			ls.err = ls.encode(&w.stop)
+		}()
+	}
+	return w, nil
+}
+
+// errStopped ends an encoder whose run has failed.
+var errStopped = errors.New("stopped")
+
+// encode streams the sheet's rows in order.
+func (ls *longSheet) encode(stop *atomic.Bool) error {
+	row := make([]any, ls.t.Schema.NumFields())
+	for _, rec := range ls.t.Records {
+		cols := rec.Columns()
+		for i := 0; i < int(rec.NumRows()); i++ {
+			if stop.Load() {
+				return errStopped
+			}
+			for c, col := range cols {
+				v, err := sheetCell(col, i)
+				if err != nil {
+					return fmt.Errorf("%s.%s: %w", ls.t.Name, ls.t.Schema.Field(c).Name, err)
+				}
+				row[c] = v
+			}
+			if err := ls.s.add(row, ls.fullCopy); err != nil {
+				return err
+			}
 		}
 	}
-	sum := auditSummary{run: run, rowsRejected: rowsRejected, filesRejected: filesRejected}
+	return nil
+}
+
+// sheetCell is cellOf for a long sheet: text is not copied (the stream
+// writer copies it into the sheet at once, while the records are held), and
+// a DECIMAL becomes the float64 database/sql's duckdb.Decimal gives, exactly
+// (Arrow's own conversion multiplies by 10^-scale, which can be one unit in
+// the last place off).
+func sheetCell(col arrow.Array, i int) (any, error) {
+	switch a := col.(type) {
+	case *array.String:
+		if a.IsNull(i) {
+			return nil, nil
+		}
+		return a.Value(i), nil
+	case *array.Decimal128:
+		if a.IsNull(i) {
+			return nil, nil
+		}
+		n := a.Value(i)
+		d := duckdb.Decimal{Scale: uint8(a.DataType().(*arrow.Decimal128Type).Scale), Value: n.BigInt()}
+		return d.Float64(), nil
+	}
+	return cellOf(col, i)
+}
+
+// auditSummaryData is what the Summary sheet shows beyond the run itself,
+// read on the connection while the long sheets are encoded.
+func auditSummaryData(ctx context.Context, conn *sql.Conn, run *audit.Run, sum *auditSummary) error {
+	var err error
 	if sum.triage, err = triageCounts(ctx, conn, run.ID); err != nil {
 		return err
 	}
@@ -145,11 +240,32 @@ func fillAuditXLSX(ctx context.Context, conn *sql.Conn, f *excelize.File, run *a
 		if err != nil {
 			return err
 		}
-		defer tb.Release()
 		*t.dst = tb
 	}
+	return nil
+}
+
+// finish waits for the long sheets, then writes the Rejects sheet (rejects:
+// the rows of rejects.csv), the Summary sheet and the document properties.
+func (w *auditWorkbook) finish(run *audit.Run, rejects table, rejectRows [][]string, sum *auditSummary) (*excelize.File, error) {
+	w.wg.Wait()
+	for _, ls := range w.long {
+		if ls.err != nil {
+			return nil, fmt.Errorf("%s sheet: %w", ls.name, ls.err)
+		}
+		if err := ls.s.close(); err != nil {
+			return nil, fmt.Errorf("%s sheet: %w", ls.name, err)
+		}
+		ls.t.Release()
+	}
+	f, st := w.f, w.st
+	var err error
+	if sum.rowsRejected, sum.filesRejected, err = rejectsSheet(f, st, rejects, rejectRows); err != nil {
+		return nil, fmt.Errorf("Rejects sheet: %w", err)
+	}
+	sum.run = run
 	if err := sum.write(f, st); err != nil {
-		return fmt.Errorf("Summary sheet: %w", err)
+		return nil, fmt.Errorf("Summary sheet: %w", err)
 	}
 	f.SetActiveSheet(0)
 	if err := f.SetDocProps(&excelize.DocProperties{
@@ -157,9 +273,25 @@ func fillAuditXLSX(ctx context.Context, conn *sql.Conn, f *excelize.File, run *a
 		Title:   fmt.Sprintf("stcrecon audit run %d", run.ID),
 		Created: run.FinishedAt.UTC().Format("2006-01-02T15:04:05Z"), Modified: run.FinishedAt.UTC().Format("2006-01-02T15:04:05Z"),
 	}); err != nil {
-		return err
+		return nil, err
 	}
-	return f.SetAppProps(&excelize.AppProperties{Application: "stcrecon " + Version})
+	if err := f.SetAppProps(&excelize.AppProperties{Application: "stcrecon " + Version}); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// close stops and waits for the encoders, and frees the records and the
+// workbook (its temporary files).
+func (w *auditWorkbook) close() {
+	w.stop.Store(true)
+	w.wg.Wait()
+	for _, ls := range w.long {
+		ls.t.Release()
+	}
+	if w.f != nil {
+		w.f.Close()
+	}
 }
 
 // xlsxDeflateLevel is how hard the workbook's parts are compressed. Measured
@@ -196,93 +328,6 @@ var auditSheets = []struct{ sheet, file, table, parquet, fullCopy string }{
 	{"Claims", "audit_claims.sql", "report_audit_claims", "claims.parquet", "claims.csv / claims.parquet"},
 }
 
-// streamTableSheet streams the rows of a temp table, in the order they were
-// inserted, into a sheet. The widths come from measuring each column of the
-// table in SQL first.
-func streamTableSheet(ctx context.Context, conn *sql.Conn, f *excelize.File, st *styles, name, table, fullCopy string) error {
-	widths, err := measure(ctx, conn, table)
-	if err != nil {
-		return fmt.Errorf("%s: %w", table, err)
-	}
-	rows, err := conn.QueryContext(ctx, "SELECT * FROM "+table)
-	if err != nil {
-		return fmt.Errorf("%s: %w", table, err)
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return err
-	}
-	types, err := rows.ColumnTypes()
-	if err != nil {
-		return err
-	}
-	numeric := make([]bool, len(types))
-	for i, ct := range types {
-		numeric[i] = numericType(ct.DatabaseTypeName())
-	}
-	s, err := newSheet(f, st, name, cols, widths, numeric, true)
-	if err != nil {
-		return err
-	}
-	dbTypes := make([]string, len(types))
-	for i, ct := range types {
-		dbTypes[i] = ct.DatabaseTypeName()
-	}
-	// Reading the rows from DuckDB and writing them as sheet XML overlap: this
-	// goroutine scans, another writes, batches of rows passing between them.
-	batches := make(chan [][]any, 4)
-	written := make(chan error, 1)
-	go func() {
-		var err error
-		for batch := range batches {
-			for _, row := range batch {
-				if err == nil {
-					err = s.add(row, fullCopy)
-				}
-			}
-		}
-		written <- err
-	}()
-	err = scanBatches(rows, dbTypes, batches)
-	close(batches)
-	if werr := <-written; werr != nil {
-		return werr
-	}
-	if err != nil {
-		return err
-	}
-	return s.close()
-}
-
-// scanBatches sends rows' rows, as report cell values (goValue), in batches.
-func scanBatches(rows *sql.Rows, dbTypes []string, batches chan<- [][]any) error {
-	const batchRows = 1024
-	vals := make([]any, len(dbTypes))
-	ptrs := make([]any, len(vals))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	batch := make([][]any, 0, batchRows)
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			return err
-		}
-		row := make([]any, len(vals))
-		for i, v := range vals {
-			row[i] = goValue(v, dbTypes[i])
-		}
-		if batch = append(batch, row); len(batch) == batchRows {
-			batches <- batch
-			batch = make([][]any, 0, batchRows)
-		}
-	}
-	if len(batch) > 0 {
-		batches <- batch
-	}
-	return rows.Err()
-}
-
 // measure returns the widest text of each column of table.
 func measure(ctx context.Context, conn *sql.Conn, table string) ([]int, error) {
 	rows, err := conn.QueryContext(ctx, "SELECT max(length(COLUMNS(*)::VARCHAR)) FROM "+table)
@@ -308,12 +353,12 @@ func measure(ctx context.Context, conn *sql.Conn, table string) ([]int, error) {
 	return out, rows.Err()
 }
 
-// rejectsSheet writes the Rejects sheet from the rejects.csv table and counts
-// the rows rejected and the files rejected whole (those have no line).
-func rejectsSheet(ctx context.Context, conn *sql.Conn, f *excelize.File, st *styles, t table) (rowsRejected, filesRejected int64, err error) {
+// rejectsSheet writes the Rejects sheet from the rows of rejects.csv (t) and
+// counts the rows rejected and the files rejected whole (those have no line).
+func rejectsSheet(f *excelize.File, st *styles, t table, cells [][]string) (rowsRejected, filesRejected int64, err error) {
 	var all [][]any
 	widths := make([]int, len(t.header))
-	err = eachRow(ctx, conn, t, func(cells []string) error {
+	for _, cells := range cells {
 		row := make([]any, len(cells))
 		for i, c := range cells {
 			row[i] = c
@@ -336,10 +381,6 @@ func rejectsSheet(ctx context.Context, conn *sql.Conn, f *excelize.File, st *sty
 		if len(all) < sheetRowLimit {
 			all = append(all, row)
 		}
-		return nil
-	})
-	if err != nil {
-		return 0, 0, err
 	}
 	s, err := newSheet(f, st, t.sheet, t.header, widths, []bool{false, true}, false)
 	if err != nil {
@@ -360,6 +401,15 @@ type auditSummary struct {
 	changed                       int64
 	triage                        map[string]int64 // not_in_ledger findings per triage class
 	brands, suppliers, installers *Table
+}
+
+// release frees the top tens' records.
+func (a *auditSummary) release() {
+	for _, t := range []*Table{a.brands, a.suppliers, a.installers} {
+		if t != nil {
+			t.Release()
+		}
+	}
 }
 
 func (a *auditSummary) write(f *excelize.File, st *styles) error {

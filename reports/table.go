@@ -38,8 +38,17 @@ func queryTable(ctx context.Context, conn *sql.Conn, name, file string, args ...
 	if err != nil {
 		return nil, err
 	}
+	t, err := queryArrow(ctx, conn, name, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sql/reports/%s: %w", file, err)
+	}
+	return t, nil
+}
+
+// queryArrow runs the query q on conn and keeps the result as Arrow records.
+func queryArrow(ctx context.Context, conn *sql.Conn, name, q string, args ...any) (*Table, error) {
 	t := &Table{Name: name}
-	err = conn.Raw(func(dc any) error {
+	err := conn.Raw(func(dc any) error {
 		dconn, ok := dc.(driver.Conn)
 		if !ok {
 			return fmt.Errorf("not a driver connection")
@@ -63,7 +72,7 @@ func queryTable(ctx context.Context, conn *sql.Conn, name, file string, args ...
 	})
 	if err != nil {
 		t.Release()
-		return nil, fmt.Errorf("sql/reports/%s: %w", file, err)
+		return nil, err
 	}
 	return t, nil
 }

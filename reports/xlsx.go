@@ -64,27 +64,34 @@ func newStyles(f *excelize.File) (*styles, error) {
 // cell gives a value its typed, styled cell: integers and decimals as
 // numbers, dates and times as date cells, text as text (never a formula).
 func (s *styles) cell(v any, isShare bool) any {
-	switch x := v.(type) {
-	case nil:
-		return nil
-	case int64:
-		return excelize.Cell{StyleID: s.integer, Value: x}
-	case float64:
-		if isShare {
-			return excelize.Cell{StyleID: s.percent, Value: x}
-		}
-		return excelize.Cell{StyleID: s.decimal, Value: x}
-	case date:
-		return excelize.Cell{StyleID: s.date, Value: time.Time(x)}
-	case time.Time:
-		return excelize.Cell{StyleID: s.datetime, Value: x}
-	case string:
-		if utf8.RuneCountInString(x) > maxColWidth-2 {
-			return excelize.Cell{StyleID: s.wrap, Value: x}
-		}
-		return excelize.Cell{StyleID: s.text, Value: x}
+	if c, ok := s.typed(v, isShare); ok {
+		return c
 	}
 	return v
+}
+
+// typed is cell for the values it styles (ok false: nil and other types,
+// which cell returns as they are).
+func (s *styles) typed(v any, isShare bool) (excelize.Cell, bool) {
+	switch x := v.(type) {
+	case int64:
+		return excelize.Cell{StyleID: s.integer, Value: x}, true
+	case float64:
+		if isShare {
+			return excelize.Cell{StyleID: s.percent, Value: x}, true
+		}
+		return excelize.Cell{StyleID: s.decimal, Value: x}, true
+	case date:
+		return excelize.Cell{StyleID: s.date, Value: time.Time(x)}, true
+	case time.Time:
+		return excelize.Cell{StyleID: s.datetime, Value: x}, true
+	case string:
+		if len(x) > maxColWidth-2 && utf8.RuneCountInString(x) > maxColWidth-2 {
+			return excelize.Cell{StyleID: s.wrap, Value: x}, true
+		}
+		return excelize.Cell{StyleID: s.text, Value: x}, true
+	}
+	return excelize.Cell{}, false
 }
 
 // width is the column width that shows v whole.
@@ -127,6 +134,9 @@ func longestWord(s string) int {
 // wrappedLines is how many lines a text cell takes in a column of the widest
 // width, wrapped at spaces.
 func wrappedLines(t string) int {
+	if len(t) <= maxColWidth-2 {
+		return 1 // no more runes than bytes
+	}
 	perLine := maxColWidth + 10 // average text is narrower than the width unit (a digit)
 	n := utf8.RuneCountInString(t)
 	if n <= maxColWidth-2 {
@@ -159,6 +169,9 @@ type sheet struct {
 	shares map[int]bool // columns holding a share (0.0 %)
 	sw     *excelize.StreamWriter
 	row    int
+	// the row add passes to the stream writer, reused (SetRow keeps none of it)
+	buf   []any
+	cells []excelize.Cell
 }
 
 // numeric marks the columns that hold numbers, whose headers are right-aligned
@@ -229,10 +242,18 @@ func (s *sheet) add(vals []any, fullCopy string) error {
 		return s.sw.SetRow(cell, []any{excelize.Cell{StyleID: s.st.note,
 			Value: fmt.Sprintf("more rows than a sheet holds: the full table is %s", fullCopy)}})
 	}
-	row := make([]any, len(vals))
+	if len(s.buf) < len(vals) {
+		s.buf, s.cells = make([]any, len(vals)), make([]excelize.Cell, len(vals))
+	}
+	row := s.buf[:len(vals)]
 	lines := 1
 	for i, v := range vals {
-		row[i] = s.st.cell(v, s.shares[i])
+		if c, ok := s.st.typed(v, s.shares[i]); ok {
+			s.cells[i] = c
+			row[i] = &s.cells[i]
+		} else {
+			row[i] = v
+		}
 		if t, ok := v.(string); ok {
 			if n := wrappedLines(t); n > lines {
 				lines = n

@@ -89,7 +89,8 @@ func WriteAudit(ctx context.Context, conn *sql.Conn, run *audit.Run, allRejects 
 	// The tables of the workbook's long sheets and the Parquet files first;
 	// their rows are encoded into the workbook by goroutines of their own
 	// while this connection writes the CSV files and reads the summary.
-	if err := auditScope(ctx, conn, run); err != nil {
+	summarySteps, err := auditScope(ctx, conn, run)
+	if err != nil {
 		return out, fmt.Errorf("report audit.xlsx: %w", err)
 	}
 	wb, err := startAuditXLSX(ctx, conn)
@@ -116,6 +117,9 @@ func WriteAudit(ctx context.Context, conn *sql.Conn, run *audit.Run, allRejects 
 	}
 	var sum auditSummary
 	defer sum.release()
+	if err := execReportSteps(ctx, conn, summarySteps); err != nil {
+		return out, fmt.Errorf("report audit.xlsx: %w", err)
+	}
 	if err := auditSummaryData(ctx, conn, run, &sum); err != nil {
 		return out, fmt.Errorf("report audit.xlsx: %w", err)
 	}

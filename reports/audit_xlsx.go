@@ -62,40 +62,50 @@ func execReportFile(ctx context.Context, conn *sql.Conn, name string, args ...an
 	return store.ExecFile(ctx, conn, "reports/"+name, args...)
 }
 
-// auditScope creates, on conn, report_scope (the claims run audited), the
-// report helpers (sql/reports/setup.sql), the supplier each claim is put down
-// to (report_claim_supplier), and the tables of the long sheets (auditSheets).
-// On the connection the run's transaction is open on (audit.Publish) the run's
-// own name keys and matches are still there, and the suppliers come from them
-// (run_matches.sql); on another connection (the files of a run recorded
-// earlier) the names are keyed and the serials matched again (matches.sql,
-// panel_suppliers.sql), to the same result.
-func auditScope(ctx context.Context, conn *sql.Conn, run *audit.Run) error {
-	type step struct {
-		file string
-		args []any
-	}
-	suppliers := []step{{"run_matches.sql", nil}}
-	var n int
-	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables()
-		WHERE temporary AND table_name IN ('panel_matches', 'name_keys')`).Scan(&n); err != nil {
-		return fmt.Errorf("the run's matches: %w", err)
-	}
-	if n < 2 {
-		suppliers = []step{{"matches.sql", nil}, {"panel_suppliers.sql", nil}}
-		if _, err := audit.LoadNameKeys(ctx, conn, run.Names); err != nil {
-			return err
-		}
-	}
-	steps := []step{{"setup.sql", nil}, {"scope_run.sql", []any{run.ID}}}
-	steps = append(steps, suppliers...)
-	steps = append(steps, step{"brand_names.sql", nil}, step{auditSheets[0].file, nil}, step{auditSheets[1].file, nil})
+// reportStep is one SQL file of a report and its arguments.
+type reportStep struct {
+	file string
+	args []any
+}
+
+// execReportSteps runs steps in order.
+func execReportSteps(ctx context.Context, conn *sql.Conn, steps []reportStep) error {
 	for _, step := range steps {
 		if err := execReportFile(ctx, conn, step.file, step.args...); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// auditScope creates, on conn, report_scope (the claims run audited) and the
+// report helpers (sql/reports/setup.sql), and returns the steps that put each
+// claim down to a supplier (report_claim_supplier) and name the brands, which
+// only the summary needs: the long sheets' tables (auditSheets, made by
+// startAuditXLSX) do not wait for them. On the connection the run's
+// transaction is open on (audit.Publish) the run's own name keys and matches
+// are still there, and the suppliers come from them (run_matches.sql); on
+// another connection (the files of a run recorded earlier) the names are
+// keyed and the serials matched again (matches.sql, panel_suppliers.sql), to
+// the same result.
+func auditScope(ctx context.Context, conn *sql.Conn, run *audit.Run) (summary []reportStep, err error) {
+	summary = []reportStep{{"run_matches.sql", nil}}
+	var n int
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables()
+		WHERE temporary AND table_name IN ('panel_matches', 'name_keys')`).Scan(&n); err != nil {
+		return nil, fmt.Errorf("the run's matches: %w", err)
+	}
+	if n < 2 {
+		summary = []reportStep{{"matches.sql", nil}, {"panel_suppliers.sql", nil}}
+		if _, err := audit.LoadNameKeys(ctx, conn, run.Names); err != nil {
+			return nil, err
+		}
+	}
+	summary = append(summary, reportStep{"brand_names.sql", nil})
+	if err := execReportSteps(ctx, conn, []reportStep{{"setup.sql", nil}, {"scope_run.sql", []any{run.ID}}}); err != nil {
+		return nil, err
+	}
+	return summary, nil
 }
 
 // auditWorkbook is the audit workbook while it is built: a summary sheet
@@ -122,25 +132,11 @@ type longSheet struct {
 	err            error
 }
 
-// startAuditXLSX fetches the rows of the long sheets (auditSheets, the temp
-// tables auditScope made) and starts encoding them into a new workbook.
+// startAuditXLSX makes the tables of the long sheets (auditSheets) after
+// auditScope, fetches each one's rows and starts encoding them into a new
+// workbook: the first sheet is encoded while the second's table is made.
 func startAuditXLSX(ctx context.Context, conn *sql.Conn) (*auditWorkbook, error) {
-	w := &auditWorkbook{}
-	for _, spec := range auditSheets {
-		widths, err := measure(ctx, conn, spec.table)
-		if err != nil {
-			w.close()
-			return nil, fmt.Errorf("%s sheet: %s: %w", spec.sheet, spec.table, err)
-		}
-		// A sheet holds at most sheetRowLimit rows: the rest are never shown.
-		t, err := queryArrow(ctx, conn, spec.table, "SELECT * FROM "+spec.table+" LIMIT ?", sheetRowLimit)
-		if err != nil {
-			w.close()
-			return nil, fmt.Errorf("%s sheet: %w", spec.sheet, err)
-		}
-		w.long = append(w.long, &longSheet{name: spec.sheet, fullCopy: spec.fullCopy, t: t, s: &sheet{widths: widths}})
-	}
-	w.f = excelize.NewFile()
+	w := &auditWorkbook{f: excelize.NewFile()}
 	var err error
 	if w.st, err = newStyles(w.f); err != nil {
 		w.close()
@@ -150,23 +146,43 @@ func startAuditXLSX(ctx context.Context, conn *sql.Conn) (*auditWorkbook, error)
 		w.close()
 		return nil, err
 	}
-	for _, ls := range w.long {
+	// Every part of the file shared by the sheets is made before an encoder
+	// starts; each encoder then touches only its own sheet's stream writer,
+	// and the rest of the file is changed only once they are done (finish).
+	for _, spec := range auditSheets {
+		s, err := openSheet(w.f, w.st, spec.sheet)
+		if err != nil {
+			w.close()
+			return nil, fmt.Errorf("%s sheet: %w", spec.sheet, err)
+		}
+		w.long = append(w.long, &longSheet{name: spec.sheet, fullCopy: spec.fullCopy, s: s})
+	}
+	for i, spec := range auditSheets {
+		ls := w.long[i]
+		if err := execReportFile(ctx, conn, spec.file); err != nil {
+			w.close()
+			return nil, fmt.Errorf("%s sheet: %w", spec.sheet, err)
+		}
+		widths, err := measure(ctx, conn, spec.table)
+		if err != nil {
+			w.close()
+			return nil, fmt.Errorf("%s sheet: %s: %w", spec.sheet, spec.table, err)
+		}
+		// A sheet holds at most sheetRowLimit rows: the rest are never shown.
+		if ls.t, err = queryArrow(ctx, conn, spec.table, "SELECT * FROM "+spec.table+" LIMIT ?", sheetRowLimit); err != nil {
+			w.close()
+			return nil, fmt.Errorf("%s sheet: %w", spec.sheet, err)
+		}
 		numeric := make([]bool, ls.t.Schema.NumFields())
 		for i, fd := range ls.t.Schema.Fields() {
 			numeric[i] = arrow.IsInteger(fd.Type.ID()) || arrow.IsFloating(fd.Type.ID()) || arrow.IsDecimal(fd.Type.ID())
 		}
-		if ls.s, err = newSheet(w.f, w.st, ls.name, ls.t.Header(), ls.s.widths, numeric, true); err != nil {
-			w.close()
-			return nil, fmt.Errorf("%s sheet: %w", ls.name, err)
-		}
-	}
-	// Each goroutine touches only its own sheet's stream writer; the file's
-	// other parts are changed only once they are done (finish).
-	for _, ls := range w.long {
 		w.wg.Add(1)
 		go func() {
 			defer w.wg.Done()
-			ls.err = ls.encode(&w.stop)
+			if ls.err = ls.s.begin(ls.t.Header(), widths, numeric, true); ls.err == nil {
+				ls.err = ls.encode(&w.stop)
+			}
 		}()
 	}
 	return w, nil
@@ -257,6 +273,7 @@ func (w *auditWorkbook) finish(run *audit.Run, rejects table, rejectRows [][]str
 			return nil, fmt.Errorf("%s sheet: %w", ls.name, err)
 		}
 		ls.t.Release()
+		ls.t = nil
 	}
 	f, st := w.f, w.st
 	var err error
@@ -287,11 +304,11 @@ func (w *auditWorkbook) close() {
 	w.stop.Store(true)
 	w.wg.Wait()
 	for _, ls := range w.long {
-		ls.t.Release()
+		if ls.t != nil {
+			ls.t.Release()
+		}
 	}
-	if w.f != nil {
-		w.f.Close()
-	}
+	w.f.Close()
 }
 
 // xlsxDeflateLevel is how hard the workbook's parts are compressed. Measured

@@ -49,7 +49,11 @@ func TestRunMatchesEqualMatchingAgain(t *testing.T) {
 	}
 	_, err = (&audit.Auditor{Store: st, Config: cfg}).RunAndPublish(ctx, true,
 		func(ctx context.Context, conn *sql.Conn, run *audit.Run) error {
-			if err := auditScope(ctx, conn, run); err != nil {
+			steps, err := auditScope(ctx, conn, run)
+			if err != nil {
+				return err
+			}
+			if err := execReportSteps(ctx, conn, steps); err != nil {
 				return err
 			}
 			if _, err := conn.ExecContext(ctx, `CREATE TEMP TABLE supplier_from_run AS SELECT * FROM report_claim_supplier`); err != nil {

@@ -180,6 +180,17 @@ type sheet struct {
 // themselves (for the wide sheets of the audit workbook, read by people;
 // tables that other tools read keep their column names).
 func newSheet(f *excelize.File, st *styles, name string, header []string, widths []int, numeric []bool, labelled bool) (*sheet, error) {
+	s, err := openSheet(f, st, name)
+	if err != nil {
+		return nil, err
+	}
+	return s, s.begin(header, widths, numeric, labelled)
+}
+
+// openSheet adds the sheet and its stream writer to the file; begin writes
+// its header. Between the two, nothing but the sheet's own stream writer is
+// touched, so a sheet may begin in a goroutine of its own.
+func openSheet(f *excelize.File, st *styles, name string) (*sheet, error) {
 	if _, err := f.NewSheet(name); err != nil {
 		return nil, err
 	}
@@ -190,7 +201,14 @@ func newSheet(f *excelize.File, st *styles, name string, header []string, widths
 	if err != nil {
 		return nil, err
 	}
-	s := &sheet{f: f, st: st, name: name, header: header, widths: widths, sw: sw, shares: map[int]bool{}}
+	return &sheet{f: f, st: st, name: name, sw: sw, shares: map[int]bool{}}, nil
+}
+
+// begin sets the column widths (the wider of the header and widths), the
+// frozen header row, and writes the header.
+func (s *sheet) begin(header []string, widths []int, numeric []bool, labelled bool) error {
+	s.header, s.widths = header, widths
+	st, sw := s.st, s.sw
 	for i, h := range header {
 		w := utf8.RuneCountInString(h) + 3 // room for the filter button
 		if labelled {
@@ -200,14 +218,14 @@ func newSheet(f *excelize.File, st *styles, name string, header []string, widths
 			w = widths[i]
 		}
 		if err := sw.SetColWidth(i+1, i+1, fitWidth(w)); err != nil {
-			return nil, err
+			return err
 		}
 		if len(h) > 6 && h[len(h)-6:] == "_share" || h == "share" {
 			s.shares[i] = true
 		}
 	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return nil, err
+		return err
 	}
 	head := make([]any, len(header))
 	for i, h := range header {
@@ -222,9 +240,9 @@ func newSheet(f *excelize.File, st *styles, name string, header []string, widths
 	}
 	s.row = 1
 	if labelled {
-		return s, sw.SetRow("A1", head, excelize.RowOpts{Height: 30})
+		return sw.SetRow("A1", head, excelize.RowOpts{Height: 30})
 	}
-	return s, sw.SetRow("A1", head)
+	return sw.SetRow("A1", head)
 }
 
 // sheetRowLimit is the most rows a sheet holds (Excel's limit; tests lower it).

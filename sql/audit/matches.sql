@@ -19,55 +19,101 @@
 -- matched to; no entry at all leaves the ledger columns NULL
 -- (panel.not_in_ledger). *_id are name_keys ids of brand and model keys. A
 -- million rows: of the claim's names only the brand (for the reports) is
--- copied onto them; the checks take the rest from audit_claims. The
--- ranking carries only the row id of the ledger row (carrying the row's text
--- through the aggregate costs more than fetching the chosen rows after).
+-- copied onto them; the checks take the rest from audit_claims.
 CREATE OR REPLACE TEMP TABLE panel_matches AS
-WITH chosen AS (
-    SELECT s.claim_id, s.serial_norm,
-        arg_max(l.rowid, {own_brand: k.brand_id = c.panel_brand_id, uploaded_at: l.uploaded_at,
-            key_rank: -k.brand_id, file_id: l.file_id, line: l.line}) AS ledger_row
+WITH joined AS (
+    SELECT s.claim_id, s.serial_norm, l.rowid AS ledger_row, l.file_id, l.supplier_name, l.licensee,
+        l.model_number, l.uploaded_at, l.status, l.reason, k.brand_id AS licensee_id,
+        {own_brand: k.brand_id = c.panel_brand_id, uploaded_at: l.uploaded_at,
+         key_rank: -k.brand_id, file_id: l.file_id, line: l.line} AS rank
     FROM audit_serials s
     JOIN audit_claims c USING (claim_id)
     LEFT JOIN panel_ledger l USING (serial_norm)
     LEFT JOIN name_keys k ON k.name = l.licensee
     WHERE s.component = 'panel'
-    GROUP BY s.claim_id, s.serial_norm
+), carried AS (
+    -- nightly: the chosen row's columns carried through the ranking
+    SELECT claim_id, serial_norm,
+        arg_max({file_id: file_id, supplier_name: supplier_name, licensee: licensee,
+                 model_number: model_number, uploaded_at: uploaded_at, status: status,
+                 reason: reason, licensee_id: licensee_id}, rank) AS l
+    FROM joined
+    WHERE NOT getvariable('audit_all_claims')
+    GROUP BY claim_id, serial_norm
+), by_row AS (
+    -- every claim: the chosen row's id, then the row
+    SELECT claim_id, serial_norm, arg_max(ledger_row, rank) AS ledger_row
+    FROM joined
+    WHERE getvariable('audit_all_claims')
+    GROUP BY claim_id, serial_norm
+), fetched AS (
+    SELECT r.claim_id, r.serial_norm,
+        {file_id: l.file_id, supplier_name: l.supplier_name, licensee: l.licensee,
+         model_number: l.model_number, uploaded_at: l.uploaded_at, status: l.status,
+         reason: l.reason, licensee_id: lk.brand_id} AS l
+    FROM by_row r
+    LEFT JOIN panel_ledger l ON l.rowid = r.ledger_row
+    LEFT JOIN name_keys lk ON lk.name = l.licensee
+), chosen AS (
+    SELECT * FROM carried
+    UNION ALL
+    SELECT * FROM fetched
 )
 SELECT ch.claim_id, ch.serial_norm,
     c.panel_brand, c.panel_brand_norm, c.panel_brand_id, c.panel_model_id,
-    l.file_id AS ledger_file_id, l.supplier_name, l.licensee, l.licensee_norm,
-    l.model_number, l.uploaded_at, l.status, l.reason,
-    sk.brand_id AS supplier_id, lk.brand_id AS licensee_id, mk.model_id
+    ch.l.file_id AS ledger_file_id, ch.l.supplier_name, ch.l.licensee,
+    ch.l.model_number, ch.l.uploaded_at, ch.l.status, ch.l.reason,
+    sk.brand_id AS supplier_id, ch.l.licensee_id, mk.model_id
 FROM chosen ch
 JOIN audit_claims c USING (claim_id)
-LEFT JOIN panel_ledger l ON l.rowid = ch.ledger_row
-LEFT JOIN name_keys lk ON lk.name = l.licensee
-LEFT JOIN name_keys sk ON sk.name = l.supplier_name
-LEFT JOIN name_keys mk ON mk.name = l.model_number;
+LEFT JOIN name_keys sk ON sk.name = ch.l.supplier_name
+LEFT JOIN name_keys mk ON mk.name = ch.l.model_number;
 
 -- name: InverterMatches
 -- The same for inverter serials, by manufacturer.
 CREATE OR REPLACE TEMP TABLE inverter_matches AS
-WITH chosen AS (
-    SELECT s.claim_id, s.serial_norm,
-        arg_max(l.rowid, {own_brand: k.brand_id = c.inverter_manufacturer_id, uploaded_at: l.uploaded_at,
-            key_rank: -k.brand_id, file_id: l.file_id, line: l.line}) AS ledger_row
+WITH joined AS (
+    SELECT s.claim_id, s.serial_norm, l.rowid AS ledger_row, l.file_id, l.manufacturer,
+        l.model_number, l.uploaded_at, l.status, l.reason, k.brand_id AS manufacturer_id,
+        {own_brand: k.brand_id = c.inverter_manufacturer_id, uploaded_at: l.uploaded_at,
+         key_rank: -k.brand_id, file_id: l.file_id, line: l.line} AS rank
     FROM audit_serials s
     JOIN audit_claims c USING (claim_id)
     LEFT JOIN inverter_ledger l USING (serial_norm)
     LEFT JOIN name_keys k ON k.name = l.manufacturer
     WHERE s.component = 'inverter'
-    GROUP BY s.claim_id, s.serial_norm
+), carried AS (
+    SELECT claim_id, serial_norm,
+        arg_max({file_id: file_id, manufacturer: manufacturer, model_number: model_number,
+                 uploaded_at: uploaded_at, status: status, reason: reason,
+                 manufacturer_id: manufacturer_id}, rank) AS l
+    FROM joined
+    WHERE NOT getvariable('audit_all_claims')
+    GROUP BY claim_id, serial_norm
+), by_row AS (
+    SELECT claim_id, serial_norm, arg_max(ledger_row, rank) AS ledger_row
+    FROM joined
+    WHERE getvariable('audit_all_claims')
+    GROUP BY claim_id, serial_norm
+), fetched AS (
+    SELECT r.claim_id, r.serial_norm,
+        {file_id: l.file_id, manufacturer: l.manufacturer, model_number: l.model_number,
+         uploaded_at: l.uploaded_at, status: l.status, reason: l.reason,
+         manufacturer_id: lk.brand_id} AS l
+    FROM by_row r
+    LEFT JOIN inverter_ledger l ON l.rowid = r.ledger_row
+    LEFT JOIN name_keys lk ON lk.name = l.manufacturer
+), chosen AS (
+    SELECT * FROM carried
+    UNION ALL
+    SELECT * FROM fetched
 )
 SELECT ch.claim_id, ch.serial_norm,
     c.inverter_manufacturer, c.inverter_manufacturer_norm, c.inverter_model, c.inverter_model_norm,
     c.inverter_manufacturer_key, c.inverter_manufacturer_id, c.inverter_model_id,
-    l.file_id AS ledger_file_id, l.manufacturer, l.manufacturer_norm,
-    l.model_number, l.model_norm, l.uploaded_at, l.status, l.reason,
-    lk.brand_id AS manufacturer_id, mk.model_id
+    ch.l.file_id AS ledger_file_id, ch.l.manufacturer,
+    ch.l.model_number, ch.l.uploaded_at, ch.l.status, ch.l.reason,
+    ch.l.manufacturer_id, mk.model_id
 FROM chosen ch
 JOIN audit_claims c USING (claim_id)
-LEFT JOIN inverter_ledger l ON l.rowid = ch.ledger_row
-LEFT JOIN name_keys lk ON lk.name = l.manufacturer
-LEFT JOIN name_keys mk ON mk.name = l.model_number;
+LEFT JOIN name_keys mk ON mk.name = ch.l.model_number;

@@ -1,23 +1,55 @@
 -- name: CheckClaims
 -- A claim row is typed and checked; its serial lists are split here, once.
+-- Nearly every row has no problem, and listing a row's problems costs more
+-- than loading it: so a row is suspect (a superset of the rows with a
+-- problem) unless its typed values are all there and in range, its claim_id
+-- is first used on its line, and both serial lists are plain, with no E+ or
+-- E- before a digit. Only suspect rows have their problems listed, by the
+-- rules below; a suspect row whose list comes out empty loads.
 CREATE OR REPLACE TEMP TABLE checked AS
-WITH typed AS (
-    SELECT *,
-        cell(claim_id) AS id,
-        min(line) OVER (PARTITION BY cell(claim_id)) AS first_line,
-        split_serials(panel_serials) AS panel_list,
-        split_serials(inverter_serials) AS inverter_list,
+WITH repeated AS (
+    -- the claim_ids used on more than one line (nearly always none)
+    SELECT cell(claim_id) AS id, min(line) AS first_line
+    FROM stage GROUP BY ALL HAVING count(*) > 1
+),
+typed AS (
+    SELECT s.*,
+        cell(s.claim_id) AS id,
+        r.first_line,
+        parse_date(submitted_on) AS submitted,
+        parse_date(installed_on) AS installed,
         -- numbers are matched by pattern before they are cast: never rounded
         try_cast(parse_decimal3(rated_output_kw) AS DECIMAL(12, 3)) AS kw,
         parse_whole(panel_count) AS n_panels,
         parse_whole(deeming_years) AS years,
-        parse_whole(stcs_claimed) AS stcs
-    FROM stage
+        parse_whole(stcs_claimed) AS stcs,
+        -- A plain list (nearly every one) is serials of the serial
+        -- characters separated by single semicolons: split_serials would
+        -- give the same list, and norm_serial would give each serial's upper
+        -- case (LoadClaimSerials).
+        regexp_full_match(panel_serials, '[A-Za-z0-9./_-]+(;[A-Za-z0-9./_-]+)*') AS panel_plain,
+        regexp_full_match(inverter_serials, '[A-Za-z0-9./_-]+(;[A-Za-z0-9./_-]+)*') AS inverter_plain
+    FROM stage s LEFT JOIN repeated r ON r.id = cell(s.claim_id)
+),
+flagged AS (
+    SELECT *,
+        CASE WHEN panel_plain THEN string_split(panel_serials, ';') ELSE split_serials(panel_serials) END AS panel_list,
+        CASE WHEN inverter_plain THEN string_split(inverter_serials, ';') ELSE split_serials(inverter_serials) END AS inverter_list,
+        NOT coalesce(id IS NOT NULL AND (first_line IS NULL OR line = first_line)
+            AND submitted IS NOT NULL AND installed IS NOT NULL
+            AND regexp_full_match(cell(postcode), '[0-9]{3,4}')
+            AND kw > 0 AND n_panels > 0 AND years IS NOT NULL AND stcs >= 0
+            AND cell(panel_brand) IS NOT NULL AND cell(panel_model) IS NOT NULL
+            AND cell(inverter_manufacturer) IS NOT NULL AND cell(inverter_model) IS NOT NULL
+            AND panel_plain AND inverter_plain
+            AND NOT regexp_matches(panel_serials, '[eE][+-][0-9]')
+            AND NOT regexp_matches(inverter_serials, '[eE][+-][0-9]'), false) AS suspect
+    FROM typed
 )
 SELECT line,
     id AS claim_id,
-    parse_date(submitted_on) AS submitted_on,
-    parse_date(installed_on) AS installed_on,
+    submitted AS submitted_on,
+    installed AS installed_on,
     lpad(cell(postcode), 4, '0') AS postcode,
     kw AS rated_output_kw,
     n_panels AS panel_count,
@@ -29,8 +61,8 @@ SELECT line,
     years AS deeming_years,
     stcs AS stcs_claimed,
     cell(installer_id) AS installer_id,
-    panel_serials, inverter_serials, panel_list, inverter_list,
-    list_filter([
+    panel_serials, inverter_serials, panel_list, inverter_list, panel_plain, inverter_plain,
+    CASE WHEN suspect THEN list_filter([
         required('claim_id', claim_id),
         CASE WHEN id IS NOT NULL AND line > first_line
             THEN problem('claim_id', claim_id, 'claim_id already used on line ' || first_line || ' of this file') END,
@@ -75,8 +107,8 @@ SELECT line,
                 'a serial is in scientific notation, as a spreadsheet writes a long number; its digits are lost: export the column as text') END,
         CASE WHEN regexp_full_match(inverter_serials, '[A-Za-z0-9./_\s;,|-]*') THEN NULL
             ELSE serial_char_problem('inverter_serials', inverter_serials, list_filter(inverter_list, s -> serial_bad_char(s) IS NOT NULL AND NOT is_sci_notation(s))[1]) END
-    ], p -> p IS NOT NULL) AS problems
-FROM typed;
+    ], p -> p IS NOT NULL) ELSE [] END AS problems
+FROM flagged;
 
 -- name: CheckClaimsProblems
 -- The rows with a problem: they are rejects, not loaded.
@@ -99,15 +131,17 @@ WHERE len(problems) = 0
 ORDER BY line;
 
 -- name: LoadClaimSerials
--- One row per listed serial, in list order.
+-- One row per listed serial, in list order. A plain list's serials need no
+-- trimming or white space removed: their key is their upper case.
 INSERT INTO claim_serials
-SELECT file_id, claim_id, component, position, serial_number, norm_serial(serial_number)
+SELECT file_id, claim_id, component, position, serial_number,
+    CASE WHEN plain THEN upper(serial_number) ELSE norm_serial(serial_number) END
 FROM (
-    SELECT f.file_id, claim_id, 'panel' AS component,
+    SELECT f.file_id, claim_id, 'panel' AS component, panel_plain AS plain,
         unnest(range(1, len(panel_list) + 1)) AS position, unnest(panel_list) AS serial_number
     FROM checked CROSS JOIN stage_file f WHERE len(problems) = 0
     UNION ALL
-    SELECT f.file_id, claim_id, 'inverter',
+    SELECT f.file_id, claim_id, 'inverter', inverter_plain,
         unnest(range(1, len(inverter_list) + 1)), unnest(inverter_list)
     FROM checked CROSS JOIN stage_file f WHERE len(problems) = 0
 )

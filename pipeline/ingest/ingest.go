@@ -122,6 +122,10 @@ func (in *Ingester) Ingest(ctx context.Context, paths []string) (out []FileResul
 		}
 		in.log().Info("ingest: checkpoint", "seconds", time.Since(t0).Seconds())
 	}()
+	// what an earlier run on this connection may have left
+	if err := dropTemp(ctx, conn, tempNames...); err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
 	out = ignored
 	for _, path := range files {
 		if err := ctx.Err(); err != nil {
@@ -131,6 +135,13 @@ func (in *Ingester) Ingest(ctx context.Context, paths []string) (out []FileResul
 		res, err := in.ingestFile(ctx, conn, path)
 		if err != nil {
 			return out, fmt.Errorf("ingest %s: %w", path, err)
+		}
+		if res.Status == Rejected {
+			// what a file rejected half way may have left (a loaded file
+			// drops its own)
+			if err := dropTemp(ctx, conn, tempNames...); err != nil {
+				return out, fmt.Errorf("ingest %s: %w", path, err)
+			}
 		}
 		in.logResult(res, time.Since(t0))
 		out = append(out, res)
@@ -317,10 +328,6 @@ func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string)
 	}
 
 	start := time.Now()
-	// what a file rejected half way may have left
-	if err := dropTemp(ctx, conn, tempNames...); err != nil {
-		return res, err
-	}
 	var layout Layout
 	var bad []Reject
 	switch format {
@@ -489,35 +496,56 @@ func loadStatements(kind Kind) []string {
 	return append(stmts[:at:at], append(rejects, stmts[at:]...)...)
 }
 
-// dropTemp drops the temp tables and views named that exist. One query finds
-// them: a claims file is small, and a statement per name per file added up.
+// dropTemp drops the temp tables and views named that exist, in one round
+// trip: a claims file is small, and a statement per name per file added up.
+// duckdb_tables() says which names are tables; any other is dropped as a view
+// if there is one (asking duckdb_views() costs more than that: it writes out
+// the SQL of every system view).
 func dropTemp(ctx context.Context, conn *sql.Conn, names ...string) error {
-	rows, err := conn.QueryContext(ctx, `SELECT 'TABLE', table_name FROM duckdb_tables() WHERE temporary
-		UNION ALL SELECT 'VIEW', view_name FROM duckdb_views() WHERE temporary AND NOT internal`)
+	rows, err := conn.QueryContext(ctx, `SELECT table_name FROM duckdb_tables() WHERE temporary`)
 	if err != nil {
 		return err
 	}
-	exists := map[string]string{}
+	tables := map[string]bool{}
 	for rows.Next() {
-		var what, name string
-		if err := rows.Scan(&what, &name); err != nil {
+		var name string
+		if err := rows.Scan(&name); err != nil {
 			rows.Close()
 			return err
 		}
-		exists[name] = what
+		tables[name] = true
 	}
 	if err := rows.Close(); err != nil {
 		return err
 	}
+	var drops []string
 	for _, n := range names {
-		if what, ok := exists[n]; ok {
-			// n is one of the names in the code, never file text
-			if _, err := conn.ExecContext(ctx, "DROP "+what+" "+n); err != nil {
-				return err
-			}
+		// n is one of the names in the code, never file text
+		if tables[n] {
+			drops = append(drops, "DROP TABLE "+n)
+		} else {
+			drops = append(drops, "DROP VIEW IF EXISTS "+n)
 		}
 	}
-	return nil
+	return dropAll(ctx, conn, drops)
+}
+
+// dropTables drops the temp tables named, those that exist, in one round trip.
+func dropTables(ctx context.Context, conn *sql.Conn, names ...string) error {
+	var drops []string
+	for _, n := range names {
+		// n is one of the names in the code, never file text
+		drops = append(drops, "DROP TABLE IF EXISTS "+n)
+	}
+	return dropAll(ctx, conn, drops)
+}
+
+func dropAll(ctx context.Context, conn *sql.Conn, drops []string) error {
+	if len(drops) == 0 {
+		return nil
+	}
+	_, err := conn.ExecContext(ctx, strings.Join(drops, "; "))
+	return err
 }
 
 // timed logs at debug level how long a step of a file took.

@@ -339,7 +339,7 @@ func stageCSV(ctx context.Context, conn *sql.Conn, path string, scan *csvScan, l
 	if scan.odd {
 		drop = append(drop, "stage_raw", "stage_shifts")
 	}
-	return dropTemp(ctx, conn, drop...)
+	return dropTables(ctx, conn, drop...)
 }
 
 // sizeText writes a byte count for people: 3.0 MiB, 1.0 MiB, 512 KiB.

@@ -127,12 +127,33 @@ func (in *Ingester) Ingest(ctx context.Context, paths []string) (out []FileResul
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
 	out = ignored
-	for _, path := range files {
+	// Each file's first read (open, hash, CSV byte scan: Go, no DuckDB) runs
+	// while the file before it loads, so it overlaps DuckDB's work (a commit's
+	// checkpoint, for one, runs on one core) instead of adding to it. A file's
+	// seconds run from the end of the file before it, so they still add up to
+	// the run.
+	var ahead chan *firstRead
+	defer func() {
+		if ahead != nil {
+			(<-ahead).close()
+		}
+	}()
+	for i, path := range files {
 		if err := ctx.Err(); err != nil {
 			return out, err
 		}
 		t0 := time.Now()
-		res, err := in.ingestFile(ctx, conn, path)
+		var first *firstRead
+		if ahead != nil {
+			first, ahead = <-ahead, nil
+		} else {
+			first = readFirst(ctx, path)
+		}
+		if i+1 < len(files) {
+			ahead = make(chan *firstRead, 1)
+			go func(path string, ch chan<- *firstRead) { ch <- readFirst(ctx, path) }(files[i+1], ahead)
+		}
+		res, err := in.ingestFile(ctx, conn, path, first)
 		if err != nil {
 			return out, fmt.Errorf("ingest %s: %w", path, err)
 		}
@@ -268,9 +289,46 @@ func (in *Ingester) log() *slog.Logger {
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }
 
-// ingestFile loads one file in one transaction, or rejects it whole. The
-// returned error is kept for failures of the store itself.
-func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string) (FileResult, error) {
+// firstRead is a file's first read, before DuckDB reads it: the file opened
+// and hashed and, for a CSV file of a known kind, scanned (scanCSV).
+type firstRead struct {
+	file *input
+	scan *csvScan
+	err  error // the file could not be read
+	took time.Duration
+}
+
+// readFirst reads path for ingestFile. It touches no store, so it can run
+// while another file loads.
+func readFirst(ctx context.Context, path string) *firstRead {
+	t0 := time.Now()
+	name := filepath.Base(path)
+	_, ok := KindOf(name)
+	r := &firstRead{}
+	// A CSV file of a known kind is scanned as it is hashed: one read for both.
+	var pass func(io.Reader) error
+	if ok && formatOf(name) == "csv" {
+		pass = func(f io.Reader) (err error) {
+			r.scan, err = scanCSV(f)
+			return err
+		}
+	}
+	r.file, r.err = openInputWith(ctx, path, pass)
+	r.took = time.Since(t0)
+	return r
+}
+
+// close closes the file, if it was opened.
+func (r *firstRead) close() {
+	if r.file != nil {
+		r.file.Close()
+	}
+}
+
+// ingestFile loads one file in one transaction, or rejects it whole, from its
+// first read. The returned error is kept for failures of the store itself.
+func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string, first *firstRead) (FileResult, error) {
+	defer first.close()
 	name := filepath.Base(path)
 	res := FileResult{Path: path}
 	kind, ok := KindOf(name)
@@ -287,27 +345,16 @@ func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string)
 		res.Status, res.Err = Rejected, fe
 		return res, in.recordRejectedFile(ctx, conn, path, kind, format, sum, size, fe)
 	}
-	t0 := time.Now()
-	// A CSV file of a known kind is scanned as it is hashed: one read for both.
-	var scan *csvScan
-	var pass func(io.Reader) error
-	if ok && format == "csv" {
-		pass = func(r io.Reader) (err error) {
-			scan, err = scanCSV(r)
-			return err
-		}
-	}
-	file, err := openInputWith(ctx, path, pass)
+	file, scan, err := first.file, first.scan, first.err
 	if err != nil {
 		if ctx.Err() != nil {
 			return res, ctx.Err()
 		}
 		return reject(&FileError{Msg: "cannot read the file: " + unwrapPath(err)})
 	}
-	defer file.Close()
 	size, sum = file.size, file.sum
 	res.SHA256 = sum
-	in.timed(name, "read", t0)
+	in.log().Debug("ingest: step", "file", name, "step", "read", "seconds", first.took.Seconds())
 	switch {
 	case !ok:
 		return reject(&FileError{Msg: "unknown kind: the name must start with one of " + kindList() + " (in any case)"})
@@ -351,7 +398,7 @@ func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string)
 		if err != nil {
 			return res, err
 		}
-		t0 = time.Now()
+		t0 := time.Now()
 		if err := stageCSV(ctx, conn, link, scan, layout); err != nil {
 			return reject(err)
 		}

@@ -149,3 +149,14 @@ func Severity(rule string) string {
 	}
 	return m[2]
 }
+
+var statementName = regexp.MustCompile(`(?m)^-- name: *(\S+)`)
+
+// StatementName is the name a statement's "-- name: X" line gives it, or ""
+// when it has none.
+func StatementName(stmt string) string {
+	if m := statementName.FindStringSubmatch(stmt); m != nil {
+		return m[1]
+	}
+	return ""
+}

@@ -77,6 +77,7 @@ func run(ctx context.Context) error {
 	bin := flag.String("bin", "bin/stcrecon", "the stcrecon binary to measure")
 	verify := flag.Bool("verify", true, "re-audit everything at the end and compare with the generator's truth")
 	withPlain := flag.Bool("plain", true, "run the plain script too (the floor the ratio is taken to)")
+	logLevel := flag.String("log-level", "info", "the --log-level of the stcrecon runs (debug adds a line per statement of the audit's steps)")
 	prepare := flag.Bool("prepare", false, "only generate (or find) the cached scenario, then stop")
 	config := flag.String("config", "", "pass --config FILE to stcrecon (for example a larger duckdb.memory_limit at SF=50)")
 	nightlyOnly := flag.Bool("nightly-only", false, "measure only the nightly audit, on a copy of the store a previous bench kept after ingesting the night (night.duckdb in the scenario's folder)")
@@ -117,7 +118,7 @@ func run(ctx context.Context) error {
 	logs := filepath.Join(work, "log")
 	m := &meter{logs: logs, logf: logf}
 	// -v: each command logs its steps' seconds into its log file (run/log/*.log).
-	common := []string{"-v"}
+	common := []string{"-v", "--log-level", *logLevel}
 	if *config != "" {
 		common = append(common, "--config", *config)
 	}

@@ -183,7 +183,7 @@ func (a *Auditor) run(ctx context.Context, all bool, publish Publish) (*Run, err
 		}
 	}
 	for _, f := range []string{"audit/scope.sql", "audit/stc.sql", "audit/claims.sql", "audit/keys.sql", "audit/matches.sql", "audit/duplicates.sql", "audit/triage.sql", "audit/listings_done.sql"} {
-		do := func() error { return store.ExecFile(ctx, tx, f) }
+		do := func() error { return a.execStatements(ctx, tx, f) }
 		if f == "audit/claims.sql" {
 			do = func() error { return a.claimsInScope(ctx, tx, run) }
 		}
@@ -268,6 +268,29 @@ func (a *Auditor) step(file string, do func() error) error {
 		return err
 	}
 	a.log().Info("audit: step", "sql", file, "seconds", w.seconds(), "cpu_seconds", w.cpuSeconds())
+	return nil
+}
+
+// execStatements runs the statements of one file of the audit's steps, as
+// store.ExecFile does (no parameters), and logs each statement's seconds at
+// Debug, named by its "-- name:" line, to see which statement of a step
+// costs what.
+func (a *Auditor) execStatements(ctx context.Context, tx *sql.Tx, file string) error {
+	text, err := queries.Get(file)
+	if err != nil {
+		return err
+	}
+	debug := a.log().Enabled(ctx, slog.LevelDebug)
+	for _, stmt := range queries.Statements(text) {
+		w := startWatch()
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("sql/%s: %w", file, err)
+		}
+		if debug {
+			a.log().Debug("audit: statement", "sql", file, "name", queries.StatementName(stmt),
+				"seconds", w.seconds(), "cpu_seconds", w.cpuSeconds())
+		}
+	}
 	return nil
 }
 

@@ -257,6 +257,10 @@ func TestIngestLedgerStatusUpdate(t *testing.T) {
 			tail_key = hash(right(serial_norm, 8)), bucket_key = hash(left(serial_norm, -3)), tail_key = hash('FR01')
 		FROM inverter_ledger ORDER BY file_id, line`),
 		"FR01|true|true|true", "FR02|true|true|false", "fr 01|true|true|true")
+	// tail3 (sql/schema/13_triage_keys.sql): the last 3 characters as a
+	// number, only when all 3 are digits.
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT serial_number, tail3 FROM inverter_ledger ORDER BY file_id, line`),
+		"FR01|NULL", "FR02|NULL", "fr 01|NULL")
 }
 
 func TestIngestClaimAmendment(t *testing.T) {
@@ -273,6 +277,8 @@ func TestIngestClaimAmendment(t *testing.T) {
 	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT claim_id, count(*) FROM claims GROUP BY claim_id ORDER BY claim_id"), "PVD1|2", "PVD2|1")
 	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT claim_id, string_agg(serial_norm, ';' ORDER BY position) FROM claim_serials_current WHERE component = 'panel' GROUP BY claim_id ORDER BY claim_id"),
 		"PVD1|A1;A2", "PVD2|B1;B2;B3")
+	// Each listing's serial key (sql/schema/13_triage_keys.sql): the hash of its serial key.
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT count(*), count(*) FILTER (WHERE serial_key = hash(serial_norm)) FROM claim_serials"), "11|11")
 }
 
 func TestIngestClaimValidation(t *testing.T) {

@@ -68,6 +68,10 @@ func TestOpenUpgradesAnOlderStore(t *testing.T) {
 		"DROP TABLE job_runs", "DROP SEQUENCE job_run_seq",
 		"ALTER TABLE panel_ledger DROP COLUMN tail_key", "ALTER TABLE panel_ledger DROP COLUMN bucket_key",
 		"ALTER TABLE inverter_ledger DROP COLUMN tail_key", "ALTER TABLE inverter_ledger DROP COLUMN bucket_key",
+		"ALTER TABLE panel_ledger DROP COLUMN tail3", "ALTER TABLE inverter_ledger DROP COLUMN tail3",
+		"ALTER TABLE claim_serials DROP COLUMN serial_key",
+		// a listing loaded before its serial key existed (sql/schema/13_triage_keys.sql fills it)
+		`INSERT INTO claim_serials VALUES (1, 'PVD1', 'panel', 1, 'jk-0012345678', 'JK-0012345678')`,
 		// rows loaded before the serial keys existed (sql/schema/12_serial_keys.sql fills them)
 		`INSERT INTO panel_ledger VALUES (1, 2, 'S', 's', 'L', 'l', 'M', 'm', 'jk-0012345678', 'JK-0012345678',
 			'2024-01-01', 'valid', NULL)`,
@@ -118,6 +122,13 @@ func TestOpenUpgradesAnOlderStore(t *testing.T) {
 		SELECT serial_norm, tail_key = hash('AB') AND bucket_key = hash('')
 		FROM inverter_ledger`),
 		"JK-0012345678|true", "AB|true")
+	// tail3: the number of the last 3 characters when all are digits; the
+	// listings' serial keys: the hashes of their serials.
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT serial_norm, tail3 FROM panel_ledger
+		UNION ALL SELECT serial_norm, tail3 FROM inverter_ledger`),
+		"JK-0012345678|678", "AB|NULL")
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT claim_id, serial_key = hash('JK-0012345678') FROM claim_serials`),
+		"PVD1|true")
 }
 
 func TestQuoteLiteral(t *testing.T) {

@@ -52,9 +52,11 @@ SELECT row_number() OVER () AS mid, component, brand_key, serial_norm, n, digits
 FROM parts;
 
 -- name: TriageKeys
--- The lookup keys of each missing serial m: m's own last 8 characters, and
--- the last 8 of each substitution, insertion, deletion or adjacent swap in
--- t, m's last 9 characters, at a place that changes them; kept as their
+-- The lookup keys of each missing serial m: m's own last 8 characters (own),
+-- and the last 8 of each substitution, insertion, deletion or adjacent swap in
+-- t, m's last 9 characters, at a place that changes them, kept with the
+-- edited t (edited), so that the full serial it stands for, m's characters
+-- before t and then edited, can be told back for the few rows found. Kept as
 -- integer keys (text_key, as the ledgers' tail_key), with m's component. A
 -- key may repeat (an insertion next to the same character); nothing
 -- downstream counts them.
@@ -66,77 +68,132 @@ WITH m AS (
 ), alpha AS (
     SELECT unnest(string_split('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-./_', '')) AS c
 ), keys AS (
-    SELECT mid, component, right(t, 8) AS key FROM m
+    SELECT mid, component, NULL::VARCHAR AS edited, right(t, 8) AS key FROM m
     UNION ALL -- substitutions in the last 8
-    SELECT mid, component, right(left(t, i) || c || substr(t, i + 2), 8) FROM m, pos, alpha WHERE i < n AND i >= n - 8
+    SELECT mid, component, e, right(e, 8) FROM (
+        SELECT mid, component, left(t, i) || c || substr(t, i + 2) AS e
+        FROM m, pos, alpha WHERE i < n AND i >= n - 8 AND c <> substr(t, i + 1, 1))
     UNION ALL -- insertions into the last 8 (before t[i]; i = n appends)
-    SELECT mid, component, right(left(t, i) || c || substr(t, i + 1), 8) FROM m, pos, alpha WHERE i <= n AND i > n - 8
+    SELECT mid, component, e, right(e, 8) FROM (
+        SELECT mid, component, left(t, i) || c || substr(t, i + 1) AS e
+        FROM m, pos, alpha WHERE i <= n AND i > n - 8)
     UNION ALL -- deletions from the last 8
-    SELECT mid, component, right(left(t, i) || substr(t, i + 2), 8) FROM m, pos WHERE i < n AND i >= n - 8
+    SELECT mid, component, e, right(e, 8) FROM (
+        SELECT mid, component, left(t, i) || substr(t, i + 2) AS e FROM m, pos WHERE i < n AND i >= n - 8)
     UNION ALL -- swaps of two adjacent characters (of t: each touches the last 8)
-    SELECT mid, component, right(left(t, i) || substr(t, i + 2, 1) || substr(t, i + 1, 1) || substr(t, i + 3), 8)
-    FROM m, pos WHERE i < n - 1
+    SELECT mid, component, e, right(e, 8) FROM (
+        SELECT mid, component, left(t, i) || substr(t, i + 2, 1) || substr(t, i + 1, 1) || substr(t, i + 3) AS e
+        FROM m, pos WHERE i < n - 1)
 )
-SELECT mid, component, text_key(key) AS tail_key FROM keys;
+SELECT mid, component, edited, text_key(key) AS tail_key FROM keys;
 
 -- name: TriageBuckets
 -- Ranges: every ledger serial with m's prefix and digit count within 999 of
 -- its number lies in one of three buckets of 1,000 numbers: equal but for the
 -- last 3 characters to m, to m's number − 999 or to m's number + 999.
 -- Kept as their integer keys (text_key, as the ledgers' bucket_key), with
--- m's component.
+-- m's component, and as text (bucket).
 CREATE OR REPLACE TEMP TABLE triage_buckets AS
-SELECT DISTINCT mid, component,
-    text_key(left(prefix || lpad((number + d.d)::VARCHAR, length(digits)::INTEGER, '0'), -3)) AS bucket_key
-FROM triage_missing, (VALUES (-999), (0), (999)) d(d)
-WHERE number IS NOT NULL AND number + d.d >= 0 AND length((number + d.d)::VARCHAR) <= length(digits);
+SELECT DISTINCT mid, component, bucket, text_key(bucket) AS bucket_key
+FROM (
+    SELECT mid, component,
+        left(prefix || lpad((number + d.d)::VARCHAR, length(digits)::INTEGER, '0'), -3) AS bucket
+    FROM triage_missing, (VALUES (-999), (0), (999)) d(d)
+    WHERE number IS NOT NULL AND number + d.d >= 0 AND length((number + d.d)::VARCHAR) <= length(digits));
 
 -- name: TriageRows
 -- The ledger rows whose tail_key is one of triage_keys (probe 'typo') or
 -- whose bucket_key is one of triage_buckets ('range'), of the missing
--- serials of that ledger's component, by row id: one pass over each
--- ledger's two integer key columns, no text.
+-- serials of that ledger's component, with their integer keys, the tail3 of
+-- a range row, and their brand and supplier: one pass over each ledger's
+-- integer key columns and its names, never over the text of the serials.
 CREATE OR REPLACE TEMP TABLE triage_rows AS
-SELECT 'panel' AS component, 'typo' AS probe, k.mid, l.rowid AS row_id
+SELECT 'panel' AS component, 'typo' AS probe, k.mid, k.edited, NULL::VARCHAR AS bucket,
+    l.tail_key, l.bucket_key, NULL::SMALLINT AS tail3, l.licensee AS brand, l.supplier_name
 FROM panel_ledger l JOIN triage_keys k USING (tail_key)
 WHERE k.component = 'panel'
 UNION ALL
-SELECT 'panel', 'range', b.mid, l.rowid
+SELECT 'panel', 'range', b.mid, NULL, b.bucket, l.tail_key, l.bucket_key, l.tail3, l.licensee, l.supplier_name
 FROM panel_ledger l JOIN triage_buckets b USING (bucket_key)
 WHERE b.component = 'panel'
 UNION ALL
-SELECT 'inverter', 'typo', k.mid, l.rowid
+SELECT 'inverter', 'typo', k.mid, k.edited, NULL, l.tail_key, l.bucket_key, NULL, l.manufacturer, NULL
 FROM inverter_ledger l JOIN triage_keys k USING (tail_key)
 WHERE k.component = 'inverter'
 UNION ALL
-SELECT 'inverter', 'range', b.mid, l.rowid
+SELECT 'inverter', 'range', b.mid, NULL, b.bucket, l.tail_key, l.bucket_key, l.tail3, l.manufacturer, NULL
 FROM inverter_ledger l JOIN triage_buckets b USING (bucket_key)
 WHERE b.component = 'inverter';
 
 -- name: TriageNear
--- Those rows' serials, of the same brand key as the missing serial, with the
--- brand key of the supplier that uploaded them (panels). Each ledger is read
--- once, for the rows found. A key shared by another text only adds a
--- candidate that SerialTriage's checks on the text turn down: not one edit
--- away (typo); not the prefix and digit count, or more than 999 from the
--- missing number, which no range of at most 1,000 around it can end at
--- (range).
+-- Those rows' serials, told back from the missing serial and the two keys of
+-- the row, of the same brand key as the missing serial, with the brand key of
+-- the supplier that uploaded them (panels). The serial a row stands for is
+-- certain where both its keys equal those of one candidate text: a row's
+-- tail_key and bucket_key, the keys of its last 8 and of all but its last 3
+-- characters, together cover every character of it, so a wrong candidate
+-- would need two hash collisions at once.
+--   typo, edited in t: m's characters before t, then edited,
+--   typo, own key: the row ends in m's last 8, so it is one edit of m's
+--     characters before them (h) followed by them: each such edit is tried,
+--   range, m's digit count 3 or more: the bucket, then the row's tail3 (its
+--     last 3 characters, all digits),
+--   range, fewer digits: each serial of m's prefix and digit count is tried.
+-- SerialTriage then checks on the text as before: one edit away (typo); the
+-- prefix, digit count and distance (range).
 CREATE OR REPLACE TEMP TABLE triage_near AS
-WITH hits AS (
-    SELECT r.component, r.probe, r.mid, l.licensee AS brand, l.serial_norm, l.supplier_name
-    FROM triage_rows r JOIN panel_ledger l ON l.rowid = r.row_id
-    WHERE r.component = 'panel'
+WITH m AS (
+    SELECT *, left(serial_norm, greatest(n - 9, 0)) AS head9, left(serial_norm, greatest(n - 8, 0)) AS h FROM triage_missing
+), own_hits AS (
+    SELECT DISTINCT r.component, r.mid FROM triage_rows r WHERE r.probe = 'typo' AND r.edited IS NULL
+), alpha AS (
+    SELECT unnest(string_split('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-./_', '')) AS c
+), heads AS (
+    -- the edits of h of the missing serials with own-key rows
+    SELECT mid, component, hv || right(serial_norm, 8) AS near FROM (
+        SELECT m.mid, m.component, m.serial_norm, left(h, p.i) || a.c || substr(h, p.i + 2) AS hv
+        FROM m SEMI JOIN own_hits USING (component, mid), LATERAL (SELECT unnest(range(0, length(h))) AS i) p, alpha a
+        WHERE a.c <> substr(h, p.i + 1, 1)
+        UNION ALL
+        SELECT m.mid, m.component, m.serial_norm, left(h, p.i) || a.c || substr(h, p.i + 1)
+        FROM m SEMI JOIN own_hits USING (component, mid), LATERAL (SELECT unnest(range(0, length(h) + 1)) AS i) p, alpha a
+        UNION ALL
+        SELECT m.mid, m.component, m.serial_norm, left(h, p.i) || substr(h, p.i + 2)
+        FROM m SEMI JOIN own_hits USING (component, mid), LATERAL (SELECT unnest(range(0, length(h))) AS i) p
+        UNION ALL
+        SELECT m.mid, m.component, m.serial_norm, left(h, p.i) || substr(h, p.i + 2, 1) || substr(h, p.i + 1, 1) || substr(h, p.i + 3)
+        FROM m SEMI JOIN own_hits USING (component, mid), LATERAL (SELECT unnest(range(0, length(h) - 1)) AS i) p
+    )
+), small AS (
+    -- every serial of the prefix and digit count of a missing serial with 1 or 2 digits
+    SELECT m.mid, m.component, m.prefix || lpad(k.k::VARCHAR, length(m.digits)::INTEGER, '0') AS near
+    FROM m, LATERAL (SELECT unnest(range(0, CASE WHEN length(m.digits) < 3 THEN (10 ^ length(m.digits))::BIGINT ELSE 0 END)) AS k) k
+    WHERE m.number IS NOT NULL AND length(m.digits) < 3
+), hits AS (
+    SELECT r.component, r.probe, r.mid, r.brand, r.supplier_name, m.head9 || r.edited AS near, r.bucket_key, NULL::UBIGINT AS tail_key
+    FROM triage_rows r JOIN m USING (component, mid)
+    WHERE r.probe = 'typo' AND r.edited IS NOT NULL
     UNION ALL
-    SELECT r.component, r.probe, r.mid, l.manufacturer, l.serial_norm, NULL
-    FROM triage_rows r JOIN inverter_ledger l ON l.rowid = r.row_id
-    WHERE r.component = 'inverter'
+    SELECT r.component, r.probe, r.mid, r.brand, r.supplier_name, h.near, r.bucket_key, NULL
+    FROM triage_rows r JOIN heads h USING (component, mid)
+    WHERE r.probe = 'typo' AND r.edited IS NULL
+    UNION ALL
+    SELECT r.component, r.probe, r.mid, r.brand, r.supplier_name, r.bucket || lpad(r.tail3::VARCHAR, 3, '0'), NULL, r.tail_key
+    FROM triage_rows r JOIN m USING (component, mid)
+    WHERE r.probe = 'range' AND length(m.digits) >= 3 AND r.tail3 IS NOT NULL
+    UNION ALL
+    SELECT r.component, r.probe, r.mid, r.brand, r.supplier_name, s.near, r.bucket_key, r.tail_key
+    FROM triage_rows r JOIN small s USING (component, mid)
+    WHERE r.probe = 'range'
 )
-SELECT m.component, m.brand_key, m.serial_norm, h.probe, h.serial_norm AS near,
+SELECT m.component, m.brand_key, m.serial_norm, h.probe, h.near,
     s.brand_key AS supplier_key, h.supplier_name
 FROM hits h
 JOIN triage_missing m ON m.mid = h.mid AND m.component = h.component
 JOIN name_keys b ON b.name = h.brand AND b.brand_key = m.brand_key
-LEFT JOIN name_keys s ON s.name = h.supplier_name;
+LEFT JOIN name_keys s ON s.name = h.supplier_name
+WHERE (h.bucket_key IS NULL OR h.bucket_key = text_key(left(h.near, -3)))
+    AND (h.tail_key IS NULL OR h.tail_key = text_key(right(h.near, 8)));
 
 -- name: SerialTriage
 -- One row per missing serial: the typo it most likely is, else the range it
@@ -159,9 +216,9 @@ WITH edits AS (
 ), listed AS MATERIALIZED (
     -- every listing of a candidate, in any version of a claim (MATERIALIZED:
     -- read twice below, claim_serials is scanned once)
-    SELECT s.claim_id, s.file_id, s.component, s.serial_norm AS near
-    FROM claim_serials s SEMI JOIN edits e
-        ON s.component = e.component AND s.serial_norm = e.near
+    SELECT s.claim_id, s.file_id, s.component, e.near
+    FROM claim_serials s JOIN (SELECT DISTINCT component, near, text_key(near) AS serial_key FROM edits) e
+        ON s.component = e.component AND s.serial_key = e.serial_key
 ), latest AS (
     -- the current version (the latest file) of just the claims found, never
     -- the current version of every claim

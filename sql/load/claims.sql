@@ -131,18 +131,21 @@ WHERE len(problems) = 0
 ORDER BY line;
 
 -- name: LoadClaimSerials
--- One row per listed serial, in list order. A plain list's serials need no
--- trimming or white space removed: their key is their upper case.
+-- One row per listed serial, in list order, with the key of its serial
+-- (serial_key, sql/schema/13_triage_keys.sql). A plain list's serials need
+-- no trimming or white space removed: their key is their upper case.
 INSERT INTO claim_serials
-SELECT file_id, claim_id, component, position, serial_number,
-    CASE WHEN plain THEN upper(serial_number) ELSE norm_serial(serial_number) END
+SELECT file_id, claim_id, component, position, serial_number, serial_norm, text_key(serial_norm)
 FROM (
-    SELECT f.file_id, claim_id, 'panel' AS component, panel_plain AS plain,
-        unnest(range(1, len(panel_list) + 1)) AS position, unnest(panel_list) AS serial_number
-    FROM checked CROSS JOIN stage_file f WHERE len(problems) = 0
-    UNION ALL
-    SELECT f.file_id, claim_id, 'inverter', inverter_plain,
-        unnest(range(1, len(inverter_list) + 1)), unnest(inverter_list)
-    FROM checked CROSS JOIN stage_file f WHERE len(problems) = 0
+    SELECT *, CASE WHEN plain THEN upper(serial_number) ELSE norm_serial(serial_number) END AS serial_norm
+    FROM (
+        SELECT f.file_id, claim_id, 'panel' AS component, panel_plain AS plain,
+            unnest(range(1, len(panel_list) + 1)) AS position, unnest(panel_list) AS serial_number
+        FROM checked CROSS JOIN stage_file f WHERE len(problems) = 0
+        UNION ALL
+        SELECT f.file_id, claim_id, 'inverter', inverter_plain,
+            unnest(range(1, len(inverter_list) + 1)), unnest(inverter_list)
+        FROM checked CROSS JOIN stage_file f WHERE len(problems) = 0
+    )
 )
 ORDER BY claim_id, component, position;

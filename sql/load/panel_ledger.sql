@@ -102,7 +102,9 @@ SELECT f.file_id, s.line,
     CASE WHEN s.plain THEN upper(s.serial_number) ELSE norm_serial(cell(s.serial_number)) END AS serial_norm,
     upl.ts, sta.value, cell(s.reason),
     -- tail_key, bucket_key (sql/schema/12_serial_keys.sql)
-    text_key(right(serial_norm, 8)), text_key(left(serial_norm, -3))
+    text_key(right(serial_norm, 8)), text_key(left(serial_norm, -3)),
+    -- tail3 (sql/schema/13_triage_keys.sql)
+    serial_tail3(serial_norm)
 FROM (SELECT *, regexp_full_match(serial_number, '[A-Za-z0-9./_-]+') AS plain FROM stage) s
 JOIN lookup sup ON sup.col = 'supplier_name' AND sup.raw IS NOT DISTINCT FROM s.supplier_name
 JOIN lookup lic ON lic.col = 'licensee' AND lic.raw IS NOT DISTINCT FROM s.licensee

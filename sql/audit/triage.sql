@@ -104,26 +104,28 @@ FROM (
 -- name: TriageRows
 -- The ledger rows whose tail_key is one of triage_keys (probe 'typo') or
 -- whose bucket_key is one of triage_buckets ('range'), of the missing
--- serials of that ledger's component, with their integer keys, the tail3 of
--- a range row, and their brand and supplier: one pass over each ledger's
--- integer key columns and its names, never over the text of the serials.
+-- serials of that ledger's component, with their integer keys, tail3, brand
+-- and supplier: one pass over each ledger's integer key columns and its names
+-- (both lookups in the same pass), never over the text of the serials. A row
+-- found by both lookups is a row of each probe.
 CREATE OR REPLACE TEMP TABLE triage_rows AS
-SELECT 'panel' AS component, 'typo' AS probe, k.mid, k.edited, NULL::VARCHAR AS bucket,
-    l.tail_key, l.bucket_key, NULL::SMALLINT AS tail3, l.licensee AS brand, l.supplier_name
-FROM panel_ledger l JOIN triage_keys k USING (tail_key)
-WHERE k.component = 'panel'
+WITH hits AS MATERIALIZED (
+    SELECT 'panel' AS component, tail_key, bucket_key, tail3, licensee AS brand, supplier_name
+    FROM panel_ledger
+    WHERE tail_key IN (SELECT tail_key FROM triage_keys WHERE component = 'panel')
+        OR bucket_key IN (SELECT bucket_key FROM triage_buckets WHERE component = 'panel')
+    UNION ALL
+    SELECT 'inverter', tail_key, bucket_key, tail3, manufacturer, NULL
+    FROM inverter_ledger
+    WHERE tail_key IN (SELECT tail_key FROM triage_keys WHERE component = 'inverter')
+        OR bucket_key IN (SELECT bucket_key FROM triage_buckets WHERE component = 'inverter')
+)
+SELECT h.component, 'typo' AS probe, k.mid, k.edited, NULL::VARCHAR AS bucket,
+    h.tail_key, h.bucket_key, h.tail3, h.brand, h.supplier_name
+FROM hits h JOIN triage_keys k USING (component, tail_key)
 UNION ALL
-SELECT 'panel', 'range', b.mid, NULL, b.bucket, l.tail_key, l.bucket_key, l.tail3, l.licensee, l.supplier_name
-FROM panel_ledger l JOIN triage_buckets b USING (bucket_key)
-WHERE b.component = 'panel'
-UNION ALL
-SELECT 'inverter', 'typo', k.mid, k.edited, NULL, l.tail_key, l.bucket_key, NULL, l.manufacturer, NULL
-FROM inverter_ledger l JOIN triage_keys k USING (tail_key)
-WHERE k.component = 'inverter'
-UNION ALL
-SELECT 'inverter', 'range', b.mid, NULL, b.bucket, l.tail_key, l.bucket_key, l.tail3, l.manufacturer, NULL
-FROM inverter_ledger l JOIN triage_buckets b USING (bucket_key)
-WHERE b.component = 'inverter';
+SELECT h.component, 'range', b.mid, NULL, b.bucket, h.tail_key, h.bucket_key, h.tail3, h.brand, h.supplier_name
+FROM hits h JOIN triage_buckets b USING (component, bucket_key);
 
 -- name: TriageNear
 -- Those rows' serials, told back from the missing serial and the two keys of
@@ -213,12 +215,16 @@ WITH edits AS (
         WHEN 1 THEN damerau_levenshtein(near, serial_norm) = 1
         WHEN -1 THEN damerau_levenshtein(near, serial_norm) = 1
         ELSE false END
-), listed AS MATERIALIZED (
-    -- every listing of a candidate, in any version of a claim (MATERIALIZED:
-    -- read twice below, claim_serials is scanned once)
-    SELECT s.claim_id, s.file_id, s.component, e.near
+), found AS MATERIALIZED (
+    -- every listing of a candidate's serial key, in any version of a claim,
+    -- found by the integer serial_key alone (MATERIALIZED: read twice below,
+    -- claim_serials is scanned once, and the component is compared only on
+    -- the few listings found, not hashed with the key of every listing)
+    SELECT s.claim_id, s.file_id, s.component, e.component AS near_component, e.near
     FROM claim_serials s JOIN (SELECT DISTINCT component, near, text_key(near) AS serial_key FROM edits) e
-        ON s.component = e.component AND s.serial_key = e.serial_key
+        USING (serial_key)
+), listed AS (
+    SELECT claim_id, file_id, component, near FROM found WHERE component = near_component
 ), latest AS (
     -- the current version (the latest file) of just the claims found, never
     -- the current version of every claim

@@ -373,11 +373,12 @@ func TestNightlyEqualsFullAuditOnGeneratedData(t *testing.T) {
 }
 
 // The same with every nightly run looking up the listings of the older claim
-// versions it re-audits one by one (sql/audit/older_serials.sql), as a
+// versions it re-audits one by one (sql/audit/older_serials.sql), and the
+// older listings of the changed serials (sql/audit/older_listing.sql), as a
 // nightly run does at national scale, where claim_serials is large.
 func TestNightlyLookingUpOlderSerialsEqualsFullAudit(t *testing.T) {
-	defer func(v int64) { lookupRowsPerVersion = v }(lookupRowsPerVersion)
-	lookupRowsPerVersion = 0
+	defer func(v, h int64) { lookupRowsPerVersion, lookupRowsPerHit = v, h }(lookupRowsPerVersion, lookupRowsPerHit)
+	lookupRowsPerVersion, lookupRowsPerHit = 0, 0
 	nightlyEqualsFullAudit(t, 4, 5)
 }
 
@@ -410,4 +411,26 @@ func nightlyEqualsFullAudit(t *testing.T, seeds ...uint64) {
 			}
 		})
 	}
+}
+
+// A listing whose serial key is a changed serial's but whose serial is
+// another (a hash collision, made here by hand) is only a candidate: the text
+// turns it down, so its claim is not re-audited. Looked up one by one
+// (sql/audit/older_listing.sql), as at national scale.
+func TestNightlyListingKeyIsConfirmedOnText(t *testing.T) {
+	defer func(h int64) { lookupRowsPerHit = h }(lookupRowsPerHit)
+	lookupRowsPerHit = 0
+	cfg := mustConfig(t)
+	n := newNights(t, cfg)
+	n.load("testdata/checks/base", storetest.WriteFile(t, t.TempDir(), "claims_a.csv",
+		claimsHeader+claimRow("PVA1", "J001;J002", "F001")+claimRow("PVA2", "J003;J004", "F002")))
+	if _, err := n.nightly.DB.Exec(`UPDATE claim_serials SET serial_key = hash('J001') WHERE claim_id = 'PVA2' AND serial_norm = 'J003'`); err != nil {
+		t.Fatal(err)
+	}
+	run := n.load(storetest.WriteFile(t, t.TempDir(), "panel_ledger_status.csv",
+		"supplier_name,licensee,model_number,serial_number,uploaded_at,status,reason\nAcme Imports,Jinko Solar,JKM400,J001,2025-05-01,invalid,reported stolen\n"))
+	if got := n.status("PVA1"); got != "fail panel.invalid" {
+		t.Fatalf("PVA1 after the status update: %q", got)
+	}
+	storetest.AssertRows(t, storetest.Query(t, n.nightly.DB, `SELECT claim_id FROM claim_results WHERE run_id = ?`, run.ID), "PVA1")
 }

@@ -1,30 +1,30 @@
--- name: ChangedListingRows
--- Every listing, in the current version of a claim, of a serial of
--- changed_serials. One pass over claim_serials that hashes only the serial
--- column against the night's few serials (listings is MATERIALIZED: it is
--- read twice below, and would otherwise be a second pass); the current
--- version of just the claims found is then looked up (the latest file wins),
--- never the current version of every claim. duplicates.sql refreshes
--- audit_serial_holders from these rows.
-CREATE OR REPLACE TEMP TABLE changed_listing_rows AS
-WITH listings AS MATERIALIZED (
-    SELECT s.claim_id, s.file_id, s.component, s.serial_norm
-    FROM claim_serials s
-    WHERE s.serial_norm IN (SELECT serial_norm FROM changed_serials)
-), latest AS (
-    SELECT claim_id, max(file_id) AS file_id
-    FROM claims
-    WHERE claim_id IN (SELECT claim_id FROM listings)
-    GROUP BY claim_id
-)
-SELECT l.claim_id, l.file_id, l.component, l.serial_norm
-FROM listings l
-JOIN latest USING (claim_id, file_id);
+-- name: ChangedKeys
+-- The integer keys of the serials of changed_serials (text_key, as
+-- claim_serials.serial_key: sql/schema/13_triage_keys.sql).
+CREATE OR REPLACE TEMP TABLE changed_keys AS
+SELECT DISTINCT text_key(serial_norm) AS serial_key FROM changed_serials;
 
--- name: ChangedByListing
--- The claims whose current version lists a serial of changed_serials, with
--- that serial's trigger.
-INSERT INTO changed_claims
-SELECT DISTINCT r.claim_id, c.trigger
-FROM changed_listing_rows r
-JOIN changed_serials c USING (component, serial_norm);
+-- name: OlderListingHits
+-- Where the listings of files up to the previous run's mark hold a changed
+-- serial's key: (file, key) pairs, from one pass over two integer columns of
+-- claim_serials. DuckDB 1.1 reads every projected column of every row a join
+-- scans, so the serial text, claim id and component of tens of millions of
+-- listings are not read here; pipeline/audit then fetches the few listings
+-- found (sql/audit/older_listing.sql) and the text confirms them: a key is a
+-- hash, two serials can share one.
+CREATE OR REPLACE TEMP TABLE older_listing_hits AS
+SELECT DISTINCT s.file_id, s.serial_key
+FROM claim_serials s
+WHERE s.file_id <= getvariable('audit_since_file_id')
+  AND s.serial_key IN (SELECT serial_key FROM changed_keys);
+
+-- name: NightListings
+-- The listings of a changed serial in the files loaded since the previous
+-- run: the filter on file_id skips the row groups of every older file.
+-- The older ones are added by pipeline/audit (older_listing.sql for each
+-- hit, or older_listings.sql).
+CREATE OR REPLACE TEMP TABLE changed_listings_found AS
+SELECT s.claim_id, s.file_id, s.component, s.serial_norm
+FROM claim_serials s
+WHERE s.file_id > getvariable('audit_since_file_id')
+  AND s.serial_norm IN (SELECT serial_norm FROM changed_serials);

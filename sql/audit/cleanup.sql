@@ -4,6 +4,9 @@
 -- returns to the pool and would otherwise hold them (memory) until it is reused.
 DROP TABLE IF EXISTS scope_params;
 DROP TABLE IF EXISTS changed_claims;
+DROP TABLE IF EXISTS changed_keys;
+DROP TABLE IF EXISTS older_listing_hits;
+DROP TABLE IF EXISTS changed_listings_found;
 DROP TABLE IF EXISTS previous_results;
 DROP TABLE IF EXISTS audit_scope;
 DROP TABLE IF EXISTS stc_input;

@@ -1,8 +1,6 @@
 package reports
 
 import (
-	"archive/zip"
-	"compress/flate"
 	"context"
 	"database/sql"
 	"errors"
@@ -317,15 +315,10 @@ func (w *auditWorkbook) close() {
 // larger (8.1 instead of 6.7 MB).
 const xlsxDeflateLevel = 2
 
-// saveXLSX writes f into a new file at path.
+// saveXLSX writes f into a new file at path, its parts deflated on every core
+// (parallelZip).
 func saveXLSX(f *excelize.File, path string) error {
-	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
-		zw := zip.NewWriter(w)
-		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
-			return flate.NewWriter(out, xlsxDeflateLevel)
-		})
-		return zw
-	})
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return newParallelZip(w, xlsxDeflateLevel) })
 	out, err := createFile(path)
 	if err != nil {
 		return err

@@ -87,13 +87,23 @@ func WriteAudit(ctx context.Context, conn *sql.Conn, run *audit.Run, allRejects 
 	}()
 	tables := auditTables(run, allRejects)
 	// The tables of the workbook's long sheets and the Parquet files first;
-	// their rows are encoded into the workbook by goroutines of their own
-	// while this connection writes the CSV files and reads the summary.
+	// their rows are encoded into the workbook (and findings.csv and
+	// claims.csv written from them) by goroutines of their own while this
+	// connection writes the other CSV files and reads the summary.
 	summarySteps, err := auditScope(ctx, conn, run)
 	if err != nil {
 		return out, fmt.Errorf("report audit.xlsx: %w", err)
 	}
-	wb, err := startAuditXLSX(ctx, conn)
+	var fromSheets []sheetCSVWant
+	for _, t := range tables {
+		switch t.sheet {
+		case "Findings":
+			fromSheets = append(fromSheets, sheetCSVWant{t, o.path(t.file), run.Findings})
+		case "Claims":
+			fromSheets = append(fromSheets, sheetCSVWant{t, o.path(t.file), run.Claims})
+		}
+	}
+	wb, err := startAuditXLSX(ctx, conn, fromSheets)
 	if err != nil {
 		return out, fmt.Errorf("report audit.xlsx: %w", err)
 	}
@@ -106,7 +116,12 @@ func WriteAudit(ctx context.Context, conn *sql.Conn, run *audit.Run, allRejects 
 			rejects = t
 			keep = func(cells []string) { rejectRows = append(rejectRows, slices.Clone(cells)) }
 		}
-		n, err := writeCSV(ctx, conn, o.path(t.file), t, keep)
+		var n int64
+		if c := wb.csvFor(t.file); c != nil {
+			n, err = c.wait()
+		} else {
+			n, err = writeCSV(ctx, conn, o.path(t.file), t, keep)
+		}
 		if err != nil {
 			return out, fmt.Errorf("report %s: %w", t.file, err)
 		}

@@ -231,3 +231,29 @@ func chartCount(t *testing.T, path string) int {
 	}
 	return n
 }
+
+// findings.csv and claims.csv are written from the long sheets' records when
+// those hold every row; when a sheet cannot hold them all, the files are
+// queried instead, and come out the same, with every row.
+func TestAuditCSVWhenSheetsAreFull(t *testing.T) {
+	fx := mustFixture(t)
+	defer func(n int) { sheetRowLimit = n }(sheetRowLimit)
+	sheetRowLimit = 3
+	out, err := writeAuditDB(t, fx.st.DB, fx.run1, true, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, out.Findings, "audit/findings.csv")
+	golden(t, out.Claims, "audit/claims.csv")
+	f, err := excelize.OpenFile(out.XLSX)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, sh := range []string{"Findings", "Claims"} {
+		rows := sheetRows(t, f, sh)
+		if len(rows) != 3 || !strings.HasPrefix(rows[2][0], "more rows than a sheet holds") {
+			t.Errorf("%s sheet: %d rows, last %q", sh, len(rows), rows[len(rows)-1])
+		}
+	}
+}

@@ -128,12 +128,84 @@ type longSheet struct {
 	t              *Table
 	s              *sheet
 	err            error
+	csv            *sheetCSV // the CSV file written from the same records, if any
+}
+
+// sheetCSV is a CSV file of the run written from a long sheet's records (its
+// columns are some of the sheet's, by name, and its rows the same, in the
+// same order), by a goroutine of its own, instead of being queried again.
+type sheetCSV struct {
+	t    table
+	path string
+	done chan struct{}
+	rows int64
+	err  error
+}
+
+// wait returns the file's data rows once it is written.
+func (c *sheetCSV) wait() (int64, error) {
+	<-c.done
+	return c.rows, c.err
+}
+
+// write writes the file from t's records.
+func (c *sheetCSV) write(t *Table, stop *atomic.Bool) (err error) {
+	defer close(c.done)
+	cols := make([]int, len(c.t.header))
+	for i, name := range c.t.header {
+		idx := t.Schema.FieldIndices(name)
+		if len(idx) != 1 {
+			return fmt.Errorf("%s: no column %s in %s", c.t.file, name, t.Name)
+		}
+		cols[i] = idx[0]
+	}
+	f, err := createFile(c.path)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err == nil {
+			err = closeSynced(f)
+		} else {
+			f.Close()
+		}
+		c.err = err
+	}()
+	w := newCSVWriter(f)
+	if err := w.Write(c.t.header); err != nil {
+		return err
+	}
+	cells := make([]string, len(cols))
+	for _, rec := range t.Records {
+		for i := 0; i < int(rec.NumRows()); i++ {
+			if stop.Load() {
+				return errStopped
+			}
+			for k, col := range cols {
+				v, err := sheetCell(rec.Column(col), i)
+				if err != nil {
+					return err
+				}
+				cells[k] = text(v)
+			}
+			if err := w.Write(cells); err != nil {
+				return err
+			}
+			c.rows++
+		}
+	}
+	return w.Flush()
 }
 
 // startAuditXLSX makes the tables of the long sheets (auditSheets) after
 // auditScope, fetches each one's rows and starts encoding them into a new
 // workbook: the first sheet is encoded while the second's table is made.
-func startAuditXLSX(ctx context.Context, conn *sql.Conn) (*auditWorkbook, error) {
+// csvs are the CSV files that hold some columns of a long sheet (by its
+// name): where the sheet's table has exactly the rows the file must have
+// (want, from the run's counts) and all of them fit the sheet, the file is
+// written from the records too (sheetCSV); else csvFor finds none and the
+// caller queries it.
+func startAuditXLSX(ctx context.Context, conn *sql.Conn, csvs []sheetCSVWant) (*auditWorkbook, error) {
 	w := &auditWorkbook{f: excelize.NewFile()}
 	var err error
 	if w.st, err = newStyles(w.f); err != nil {
@@ -175,6 +247,16 @@ func startAuditXLSX(ctx context.Context, conn *sql.Conn) (*auditWorkbook, error)
 		for i, fd := range ls.t.Schema.Fields() {
 			numeric[i] = arrow.IsInteger(fd.Type.ID()) || arrow.IsFloating(fd.Type.ID()) || arrow.IsDecimal(fd.Type.ID())
 		}
+		for _, c := range csvs {
+			if n := ls.t.NumRows(); c.t.sheet == ls.name && n == c.want && n < int64(sheetRowLimit) {
+				ls.csv = &sheetCSV{t: c.t, path: c.path, done: make(chan struct{})}
+				w.wg.Add(1)
+				go func() {
+					defer w.wg.Done()
+					ls.csv.write(ls.t, &w.stop)
+				}()
+			}
+		}
 		w.wg.Add(1)
 		go func() {
 			defer w.wg.Done()
@@ -184,6 +266,25 @@ func startAuditXLSX(ctx context.Context, conn *sql.Conn) (*auditWorkbook, error)
 		}()
 	}
 	return w, nil
+}
+
+// sheetCSVWant is a CSV file that a long sheet's records may give: t, written
+// to path, with want data rows.
+type sheetCSVWant struct {
+	t    table
+	path string
+	want int64
+}
+
+// csvFor is the CSV file of that name being written from a long sheet's
+// records, or nil.
+func (w *auditWorkbook) csvFor(file string) *sheetCSV {
+	for _, ls := range w.long {
+		if ls.csv != nil && ls.csv.t.file == file {
+			return ls.csv
+		}
+	}
+	return nil
 }
 
 // errStopped ends an encoder whose run has failed.

@@ -479,6 +479,16 @@ func (in *Ingester) load(ctx context.Context, conn *sql.Conn, path string, kind 
 	}
 	for _, stmt := range loadStatements(kind) {
 		t0 := time.Now()
+		if when, ok := whenOf(stmt); ok {
+			var run sql.NullBool
+			if err := tx.QueryRowContext(ctx, when).Scan(&run); err != nil {
+				return fmt.Errorf("sql/load/%s.sql: %s: when: %w", kind, firstLine(stmt), err)
+			}
+			if !run.Bool {
+				in.log().Debug("ingest: statement skipped", "file", name, "sql", firstLine(stmt))
+				continue
+			}
+		}
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("sql/load/%s.sql: %w", kind, err)
 		}
@@ -489,15 +499,29 @@ func (in *Ingester) load(ctx context.Context, conn *sql.Conn, path string, kind 
 			return err
 		}
 	}
-	// every staged row is either loaded or in bad
-	if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM stage) - (SELECT count(*) FROM bad), (SELECT count(*) FROM bad)`).
-		Scan(&res.Rows, &res.Rejected); err != nil {
+	// every staged row is either loaded or in bad (or rejected before it
+	// was staged)
+	if err := tx.QueryRowContext(ctx, `UPDATE files SET rows_loaded = (SELECT count(*) FROM stage) - (SELECT count(*) FROM bad),
+		rows_rejected = (SELECT count(*) FROM bad) + ? WHERE file_id = ? RETURNING rows_loaded, rows_rejected`,
+		len(bad), fileID).Scan(&res.Rows, &res.Rejected); err != nil {
 		return err
 	}
-	res.Rejected += int64(len(bad))
-	if _, err := tx.ExecContext(ctx, `UPDATE files SET rows_loaded = ?, rows_rejected = ? WHERE file_id = ?`, res.Rows, res.Rejected, fileID); err != nil {
+	if res.Rejected > 0 {
+		if err := listRejects(ctx, tx, name, fileID, res); err != nil {
+			return err
+		}
+	}
+	t0 := time.Now()
+	if err := commitLoad(ctx, conn, tx, res.Rows); err != nil {
 		return err
 	}
+	in.timed(name, "commit", t0)
+	res.Status = Loaded
+	return dropTemp(ctx, conn, tempNames...)
+}
+
+// listRejects puts the file's first rejects (MaxListedRejects) in res.
+func listRejects(ctx context.Context, tx *sql.Tx, name string, fileID int64, res *FileResult) error {
 	rows, err := tx.QueryContext(ctx, `SELECT r.line, coalesce(c.position, 0), coalesce(r.column_name, ''), coalesce(r.value, ''), r.reason
 		FROM rejects r LEFT JOIN stage_columns c ON c.header = r.column_name
 		WHERE r.file_id = ? ORDER BY r.line, c.position LIMIT ?`, fileID, MaxListedRejects)
@@ -512,16 +536,7 @@ func (in *Ingester) load(ctx context.Context, conn *sql.Conn, path string, kind 
 		}
 		res.Rejects = append(res.Rejects, r)
 	}
-	if err := rows.Close(); err != nil {
-		return err
-	}
-	t0 := time.Now()
-	if err := commitLoad(ctx, conn, tx, res.Rows); err != nil {
-		return err
-	}
-	in.timed(name, "commit", t0)
-	res.Status = Loaded
-	return dropTemp(ctx, conn, tempNames...)
+	return rows.Close()
 }
 
 // tempNames are the temp tables and views a file's load makes.
@@ -541,6 +556,21 @@ func loadStatements(kind Kind) []string {
 	}
 	rejects := queries.Statements(queries.MustGet("load/rejects.sql"))
 	return append(stmts[:at:at], append(rejects, stmts[at:]...)...)
+}
+
+// whenOf is the query of a statement's "-- when: " comment line, if it has
+// one: the statement runs only if the query returns true (a file that does
+// not need it skips it).
+func whenOf(stmt string) (string, bool) {
+	for _, l := range strings.Split(stmt, "\n") {
+		if !strings.HasPrefix(l, "--") {
+			break
+		}
+		if q, ok := strings.CutPrefix(l, "-- when: "); ok {
+			return q, true
+		}
+	}
+	return "", false
 }
 
 // dropTemp drops the temp tables and views named that exist, in one round

@@ -1,11 +1,10 @@
 -- name: CheckClaims
--- A claim row is typed and checked; its serial lists are split here, once.
--- Nearly every row has no problem, and listing a row's problems costs more
--- than loading it: so a row is suspect (a superset of the rows with a
--- problem) unless its typed values are all there and in range, its claim_id
--- is first used on its line, and both serial lists are plain, with no E+ or
--- E- before a digit. Only suspect rows have their problems listed, by the
--- rules below; a suspect row whose list comes out empty loads.
+-- A claim row is typed; its serial lists are split here, once. Nearly every
+-- row has no problem, and listing a row's problems costs more than loading
+-- it: so a row is suspect (a superset of the rows with a problem) unless its
+-- typed values are all there and in range, its claim_id is first used on its
+-- line, and both serial lists are plain, with no E+ or E- before a digit.
+-- Only suspect rows have their problems listed (CheckClaimsProblems).
 CREATE OR REPLACE TEMP TABLE checked AS
 WITH repeated AS (
     -- the claim_ids used on more than one line (nearly always none)
@@ -62,7 +61,23 @@ SELECT line,
     stcs AS stcs_claimed,
     cell(installer_id) AS installer_id,
     panel_serials, inverter_serials, panel_list, inverter_list, panel_plain, inverter_plain,
-    CASE WHEN suspect THEN list_filter([
+    suspect, first_line
+FROM flagged;
+
+-- name: CheckClaimsBad
+-- The rows with a problem, each with its problems: rejects, not loaded.
+-- Empty until CheckClaimsProblems adds the suspect rows that have one.
+CREATE OR REPLACE TEMP TABLE bad (line BIGINT, problems STRUCT("column" VARCHAR, "value" VARCHAR, reason VARCHAR)[]);
+
+-- name: CheckClaimsProblems
+-- when: SELECT bool_or(suspect) FROM checked
+-- Each suspect row's problems, by the rules of data contract §1, from its
+-- cells as written (stage) and as typed (checked); a suspect row whose list
+-- comes out empty loads. A file with no suspect row (nearly every one) skips
+-- this statement.
+INSERT INTO bad
+SELECT line, problems FROM (
+    SELECT line, list_filter([
         required('claim_id', claim_id),
         CASE WHEN id IS NOT NULL AND line > first_line
             THEN problem('claim_id', claim_id, 'claim_id already used on line ' || first_line || ' of this file') END,
@@ -107,13 +122,14 @@ SELECT line,
                 'a serial is in scientific notation, as a spreadsheet writes a long number; its digits are lost: export the column as text') END,
         CASE WHEN regexp_full_match(inverter_serials, '[A-Za-z0-9./_\s;,|-]*') THEN NULL
             ELSE serial_char_problem('inverter_serials', inverter_serials, list_filter(inverter_list, s -> serial_bad_char(s) IS NOT NULL AND NOT is_sci_notation(s))[1]) END
-    ], p -> p IS NOT NULL) ELSE [] END AS problems
-FROM flagged;
-
--- name: CheckClaimsProblems
--- The rows with a problem: they are rejects, not loaded.
-CREATE OR REPLACE TEMP TABLE bad AS
-SELECT line, problems FROM checked WHERE len(problems) > 0;
+    ], p -> p IS NOT NULL) AS problems
+    FROM stage JOIN (
+        SELECT line, claim_id AS id, first_line, rated_output_kw AS kw, panel_count AS n_panels,
+            deeming_years AS years, stcs_claimed AS stcs, panel_list, inverter_list
+        FROM checked WHERE suspect
+    ) USING (line)
+)
+WHERE len(problems) > 0;
 
 -- name: LoadClaims
 INSERT INTO claims
@@ -127,7 +143,7 @@ SELECT f.file_id, line, claim_id, submitted_on, installed_on, postcode,
     deeming_years, stcs_claimed, installer_id,
     panel_serials, inverter_serials
 FROM checked CROSS JOIN stage_file f
-WHERE len(problems) = 0
+WHERE line NOT IN (SELECT line FROM bad)
 ORDER BY line;
 
 -- name: LoadClaimSerials
@@ -141,11 +157,11 @@ FROM (
     FROM (
         SELECT f.file_id, claim_id, 'panel' AS component, panel_plain AS plain,
             unnest(range(1, len(panel_list) + 1)) AS position, unnest(panel_list) AS serial_number
-        FROM checked CROSS JOIN stage_file f WHERE len(problems) = 0
+        FROM checked CROSS JOIN stage_file f WHERE line NOT IN (SELECT line FROM bad)
         UNION ALL
         SELECT f.file_id, claim_id, 'inverter', inverter_plain,
             unnest(range(1, len(inverter_list) + 1)), unnest(inverter_list)
-        FROM checked CROSS JOIN stage_file f WHERE len(problems) = 0
+        FROM checked CROSS JOIN stage_file f WHERE line NOT IN (SELECT line FROM bad)
     )
 )
 ORDER BY claim_id, component, position;

@@ -72,7 +72,7 @@ WITH m AS (
     UNION ALL -- substitutions in the last 8
     SELECT mid, component, e, right(e, 8) FROM (
         SELECT mid, component, left(t, i) || c || substr(t, i + 2) AS e
-        FROM m, pos, alpha WHERE i < n AND i >= n - 8 AND c <> substr(t, i + 1, 1))
+        FROM m, pos, alpha WHERE i < n AND i >= n - 8)
     UNION ALL -- insertions into the last 8 (before t[i]; i = n appends)
     SELECT mid, component, e, right(e, 8) FROM (
         SELECT mid, component, left(t, i) || c || substr(t, i + 1) AS e
@@ -104,28 +104,27 @@ FROM (
 -- name: TriageRows
 -- The ledger rows whose tail_key is one of triage_keys (probe 'typo') or
 -- whose bucket_key is one of triage_buckets ('range'), of the missing
--- serials of that ledger's component, with their integer keys, tail3, brand
--- and supplier: one pass over each ledger's integer key columns and its names
--- (both lookups in the same pass), never over the text of the serials. A row
--- found by both lookups is a row of each probe.
+-- serials of that ledger's component, with their integer keys, their brand,
+-- and for a range row its tail3 and supplier: a pass over each ledger's
+-- integer key columns and its names per probe, never over the text of the
+-- serials.
 CREATE OR REPLACE TEMP TABLE triage_rows AS
-WITH hits AS MATERIALIZED (
-    SELECT 'panel' AS component, tail_key, bucket_key, tail3, licensee AS brand, supplier_name
-    FROM panel_ledger
-    WHERE tail_key IN (SELECT tail_key FROM triage_keys WHERE component = 'panel')
-        OR bucket_key IN (SELECT bucket_key FROM triage_buckets WHERE component = 'panel')
-    UNION ALL
-    SELECT 'inverter', tail_key, bucket_key, tail3, manufacturer, NULL
-    FROM inverter_ledger
-    WHERE tail_key IN (SELECT tail_key FROM triage_keys WHERE component = 'inverter')
-        OR bucket_key IN (SELECT bucket_key FROM triage_buckets WHERE component = 'inverter')
-)
-SELECT h.component, 'typo' AS probe, k.mid, k.edited, NULL::VARCHAR AS bucket,
-    h.tail_key, h.bucket_key, h.tail3, h.brand, h.supplier_name
-FROM hits h JOIN triage_keys k USING (component, tail_key)
+SELECT 'panel' AS component, 'typo' AS probe, k.mid, k.edited, NULL::VARCHAR AS bucket,
+    l.tail_key, l.bucket_key, NULL::SMALLINT AS tail3, l.licensee AS brand, NULL::VARCHAR AS supplier_name
+FROM panel_ledger l JOIN triage_keys k USING (tail_key)
+WHERE k.component = 'panel'
 UNION ALL
-SELECT h.component, 'range', b.mid, NULL, b.bucket, h.tail_key, h.bucket_key, h.tail3, h.brand, h.supplier_name
-FROM hits h JOIN triage_buckets b USING (component, bucket_key);
+SELECT 'panel', 'range', b.mid, NULL, b.bucket, l.tail_key, l.bucket_key, l.tail3, l.licensee, l.supplier_name
+FROM panel_ledger l JOIN triage_buckets b USING (bucket_key)
+WHERE b.component = 'panel'
+UNION ALL
+SELECT 'inverter', 'typo', k.mid, k.edited, NULL, l.tail_key, l.bucket_key, NULL, l.manufacturer, NULL
+FROM inverter_ledger l JOIN triage_keys k USING (tail_key)
+WHERE k.component = 'inverter'
+UNION ALL
+SELECT 'inverter', 'range', b.mid, NULL, b.bucket, l.tail_key, l.bucket_key, l.tail3, l.manufacturer, NULL
+FROM inverter_ledger l JOIN triage_buckets b USING (bucket_key)
+WHERE b.component = 'inverter';
 
 -- name: TriageNear
 -- Those rows' serials, told back from the missing serial and the two keys of

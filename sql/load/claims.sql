@@ -3,7 +3,9 @@
 -- row has no problem, and listing a row's problems costs more than loading
 -- it: so a row is suspect (a superset of the rows with a problem) unless its
 -- typed values are all there and in range, its claim_id is first used on its
--- line, and both serial lists are plain, with no E+ or E- before a digit.
+-- line, and both serial cells list a serial, hold only serial characters,
+-- white space and separators, and no E+ or E- before a digit (the guards of
+-- the serial rules).
 -- Only suspect rows have their problems listed (CheckClaimsProblems).
 CREATE OR REPLACE TEMP TABLE checked AS
 WITH repeated AS (
@@ -40,7 +42,9 @@ flagged AS (
             AND kw > 0 AND n_panels > 0 AND years IS NOT NULL AND stcs >= 0
             AND cell(panel_brand) IS NOT NULL AND cell(panel_model) IS NOT NULL
             AND cell(inverter_manufacturer) IS NOT NULL AND cell(inverter_model) IS NOT NULL
-            AND panel_plain AND inverter_plain
+            AND len(panel_list) > 0 AND len(inverter_list) > 0
+            AND regexp_full_match(panel_serials, '[A-Za-z0-9./_\s;,|-]*')
+            AND regexp_full_match(inverter_serials, '[A-Za-z0-9./_\s;,|-]*')
             AND NOT regexp_matches(panel_serials, '[eE][+-][0-9]')
             AND NOT regexp_matches(inverter_serials, '[eE][+-][0-9]'), false) AS suspect
     FROM typed

@@ -16,22 +16,37 @@
 -- in byte order is named; several ranges: the narrowest, then by supplier.
 --
 -- Speed: the missing serials are few, the ledger is millions of rows, so no
--- missing serial is compared with every ledger serial. A ledger serial S one
+-- missing serial is compared with every ledger serial, and no serial text of
+-- the ledgers or of the claims' listings is read (DuckDB 1.1 reads a column
+-- of every row it scans: it cannot fetch rows by id). A ledger serial S one
 -- edit from a missing serial m ends in the same 8 characters as m, or as one
 -- edit of m's last 9 characters that touches their last 8 (an edit further
 -- left leaves the last 8 alone): a few hundred short keys per m. A range's
 -- ends lie within 999 of m's number, so in one of three buckets of 1,000
--- numbers. The ledgers keep the keys of their serials' last 8 characters
--- (tail_key) and of all but their last 3 (bucket_key) as integers
--- (sql/schema/12_serial_keys.sql), so the ledger rows near a missing serial
--- are found by joining those integer columns to the keys and buckets as
--- hashed here (text_key), by row id; the rows found are then fetched once
--- per ledger. No string function and no text hash runs over the ledger
--- (DuckDB 1.1 still reads the fetched text columns of every row it scans: it
--- cannot fetch rows by id). The text confirms the candidates (a key is a
--- hash; two texts can share one): hamming and damerau_levenshtein confirm one
--- edit, the prefix and digits a range. Both stay small for dense ledgers too:
--- a key matches about one serial of a brand, a bucket at most 1,000.
+-- numbers. The ledgers keep, as integers, the keys of their serials' last 8
+-- characters (tail_key), of all but their last 3 (bucket_key) and the number
+-- of their last 3 digits (tail3) (sql/schema/12_serial_keys.sql,
+-- 13_triage_keys.sql); the claims' listings keep the key of their serial
+-- (claim_serials.serial_key). So the ledger rows near a missing serial are
+-- found by joining integer columns to the keys and buckets hashed here
+-- (text_key), and the serial such a row holds is told back from m and the
+-- row's keys (TriageNear).
+--
+-- What that rests on (a key is a 64-bit hash; two texts can share one):
+--   - the serial told back for a ledger row has both the row's tail_key and
+--     its bucket_key, which together cover every character, so a wrong one
+--     needs two hash collisions at once on the same row;
+--   - "no claim lists S" is decided by serial_key alone: a false "listed"
+--     needs one of the listings to share a 64-bit key with one of the few
+--     candidates, odds of about (listings × candidates) / 2^64, about 3 in
+--     10^9 for 62 million listings and a thousand candidates. It could only
+--     turn a "likely typo" into a range or "no similar serial".
+-- Whether a claimed serial is in the ledger (the finding) never rests on a
+-- key; only this explanation of a missing one does. The text of each
+-- candidate told back is then checked: hamming and
+-- damerau_levenshtein one edit, the prefix and digits a range. Both stay
+-- small for dense ledgers too: a key matches about one serial of a brand, a
+-- bucket at most 1,000.
 
 -- name: TriageMissing
 -- The serials to triage, once per (component, brand key, serial), with their

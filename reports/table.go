@@ -199,30 +199,3 @@ func text(v any) string {
 	}
 	return fmt.Sprint(v)
 }
-
-// goValue turns a value scanned by database/sql into a report cell value, as
-// cellOf does for Arrow: DATE → date, DECIMAL → float64, integers → int64.
-func goValue(v any, dbType string) any {
-	switch x := v.(type) {
-	case time.Time:
-		if dbType == "DATE" {
-			return date(x)
-		}
-		return x
-	case duckdb.Decimal:
-		return x.Float64()
-	case int32:
-		return int64(x)
-	case int16:
-		return int64(x)
-	case int8:
-		return int64(x)
-	case uint32:
-		return int64(x)
-	case uint64:
-		return int64(x)
-	case float32:
-		return float64(x)
-	}
-	return v
-}

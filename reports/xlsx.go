@@ -10,17 +10,6 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// numericType says whether a database column type holds numbers.
-func numericType(dbType string) bool {
-	t := strings.ToUpper(dbType)
-	for _, p := range []string{"INT", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER", "DOUBLE", "FLOAT", "DECIMAL", "REAL"} {
-		if strings.HasPrefix(t, p) {
-			return true
-		}
-	}
-	return false
-}
-
 // styles are the cell styles every workbook of stcrecon uses.
 type styles struct {
 	header, headerNum, title, bold, date, datetime, integer, decimal, percent, note, text, wrap int

@@ -28,20 +28,15 @@ type input struct {
 	passErr error
 }
 
-// openInput opens path for reading only if it is a regular file, and hashes
-// it (see openInputWith). A FIFO, device or socket is refused before it is
-// opened (opening a FIFO blocks until a writer comes; /dev/zero never ends);
-// the open itself is non-blocking and the opened file is checked again, so a
-// file swapped between the two checks is refused too.
-func openInput(ctx context.Context, path string) (*input, error) {
-	return openInputWith(ctx, path, nil)
-}
-
-// openInputWith is openInput where, when pass is not nil, the bytes hashed
-// are handed to pass on the way, so the file is read once for both: pass
-// (the CSV byte scan) reads from r as it likes, and what it leaves unread is
-// still hashed. pass's own error (about the content) is kept in passErr; the
-// error returned is a failure to read the file, as for openInput.
+// openInputWith opens path for reading only if it is a regular file, and
+// hashes it. A FIFO, device or socket is refused before it is opened (opening
+// a FIFO blocks until a writer comes; /dev/zero never ends); the open itself
+// is non-blocking and the opened file is checked again, so a file swapped
+// between the two checks is refused too. When pass is not nil, the bytes
+// hashed are handed to pass on the way, so the file is read once for both:
+// pass (the CSV byte scan) reads from r as it likes, and what it leaves
+// unread is still hashed. pass's own error (about the content) is kept in
+// passErr; the error returned is a failure to read the file.
 func openInputWith(ctx context.Context, path string, pass func(r io.Reader) error) (*input, error) {
 	st, err := os.Stat(path)
 	if err != nil {

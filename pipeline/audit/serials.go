@@ -45,16 +45,9 @@ func (a *Auditor) claimsInScope(ctx context.Context, tx *sql.Tx, run *Run) error
 	if err := store.ExecFile(ctx, tx, "audit/claims.sql"); err != nil {
 		return err
 	}
-	for _, v := range older {
-		if _, err := tx.ExecContext(ctx, `SET VARIABLE audit_older_claim = ?::VARCHAR`, v.claimID); err != nil {
-			return fmt.Errorf("audit_older_claim: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, `SET VARIABLE audit_older_file = ?::BIGINT`, v.fileID); err != nil {
-			return fmt.Errorf("audit_older_file: %w", err)
-		}
-		if err := store.ExecFile(ctx, tx, "audit/older_serials.sql"); err != nil {
-			return err
-		}
+	if err := lookUpEach(ctx, tx, "audit/older_serials.sql",
+		[]string{`SET VARIABLE audit_older_claim = ?::VARCHAR`, `SET VARIABLE audit_older_file = ?::BIGINT`}, older); err != nil {
+		return err
 	}
 	if older != nil {
 		a.log().Info("audit: older claim versions' serials looked up one by one", "versions", len(older))
@@ -62,17 +55,12 @@ func (a *Auditor) claimsInScope(ctx context.Context, tx *sql.Tx, run *Run) error
 	return nil
 }
 
-type claimVersion struct {
-	claimID string
-	fileID  int64
-}
-
-// olderVersions lists the claim versions of a nightly run's scope loaded up
-// to the previous run's mark, when looking each up costs less than one join
+// olderVersions lists the claim versions (claim_id, file_id) of a nightly
+// run's scope loaded up to the previous run's mark, when looking each up costs less than one join
 // over claim_serials; nil (the join) otherwise, and for a run auditing every
 // claim. An empty, non-nil list: nothing to look up, the join reads only the
 // new files.
-func (a *Auditor) olderVersions(ctx context.Context, tx *sql.Tx, run *Run) ([]claimVersion, error) {
+func (a *Auditor) olderVersions(ctx context.Context, tx *sql.Tx, run *Run) ([][]any, error) {
 	if run.AllReason != "" {
 		return nil, nil
 	}
@@ -87,20 +75,7 @@ func (a *Auditor) olderVersions(ctx context.Context, tx *sql.Tx, run *Run) ([]cl
 	if n*lookupRowsPerVersion >= listings {
 		return nil, nil
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT claim_id, file_id FROM audit_scope WHERE file_id <= ? ORDER BY file_id, claim_id`, run.PrevFileID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	older := []claimVersion{}
-	for rows.Next() {
-		var v claimVersion
-		if err := rows.Scan(&v.claimID, &v.fileID); err != nil {
-			return nil, err
-		}
-		older = append(older, v)
-	}
-	return older, rows.Err()
+	return queryRows(ctx, tx, `SELECT claim_id, file_id FROM audit_scope WHERE file_id <= ? ORDER BY file_id, claim_id`, run.PrevFileID)
 }
 
 // changedListings runs sql/audit/changed_listings.sql and
@@ -131,36 +106,13 @@ func (a *Auditor) changedListings(ctx context.Context, tx *sql.Tx) error {
 		return store.ExecFile(ctx, tx, "audit/changed_listing_rows.sql")
 	}
 	// The keys travel as text: database/sql takes no uint64 with the high bit set.
-	rows, err := tx.QueryContext(ctx, `SELECT file_id, serial_key::VARCHAR FROM older_listing_hits ORDER BY file_id, serial_key`)
+	hits, err := queryRows(ctx, tx, `SELECT file_id, serial_key::VARCHAR FROM older_listing_hits ORDER BY file_id, serial_key`)
 	if err != nil {
 		return err
 	}
-	type hit struct {
-		fileID int64
-		key    string
-	}
-	var hits []hit
-	for rows.Next() {
-		var h hit
-		if err := rows.Scan(&h.fileID, &h.key); err != nil {
-			rows.Close()
-			return err
-		}
-		hits = append(hits, h)
-	}
-	if err := rows.Close(); err != nil {
+	if err := lookUpEach(ctx, tx, "audit/older_listing.sql",
+		[]string{`SET VARIABLE audit_hit_file = ?::BIGINT`, `SET VARIABLE audit_hit_key = ?::VARCHAR::UBIGINT`}, hits); err != nil {
 		return err
-	}
-	for _, h := range hits {
-		if _, err := tx.ExecContext(ctx, `SET VARIABLE audit_hit_file = ?::BIGINT`, h.fileID); err != nil {
-			return fmt.Errorf("audit_hit_file: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, `SET VARIABLE audit_hit_key = ?::VARCHAR::UBIGINT`, h.key); err != nil {
-			return fmt.Errorf("audit_hit_key: %w", err)
-		}
-		if err := store.ExecFile(ctx, tx, "audit/older_listing.sql"); err != nil {
-			return err
-		}
 	}
 	a.log().Info("audit: older listings of changed serials looked up one by one", "hits", len(hits))
 	return store.ExecFile(ctx, tx, "audit/changed_listing_rows.sql")
@@ -174,4 +126,50 @@ func listingRows(ctx context.Context, tx *sql.Tx) (int64, error) {
 		return 0, fmt.Errorf("claim_serials size: %w", err)
 	}
 	return listings, nil
+}
+
+// queryRows reads every row of query, each as its column values; never nil,
+// so an empty result stays apart from "nothing asked". The rows are read
+// whole before lookUpEach runs statements on the same transaction.
+func queryRows(ctx context.Context, tx *sql.Tx, query string, args ...any) ([][]any, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	out := [][]any{}
+	for rows.Next() {
+		row := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range row {
+			ptrs[i] = &row[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		out = append(out, row)
+	}
+	return out, rows.Err()
+}
+
+// lookUpEach runs file once for each row, after binding the row's values to
+// sets, one SET VARIABLE statement per column: getvariable() is a constant
+// when a statement is planned, so the values reach the scan as constants and
+// it reads a row group or two (DuckDB 1.1 pushes no join filter into a scan).
+func lookUpEach(ctx context.Context, tx *sql.Tx, file string, sets []string, rows [][]any) error {
+	for _, row := range rows {
+		for i, set := range sets {
+			if _, err := tx.ExecContext(ctx, set, row[i]); err != nil {
+				return fmt.Errorf("%s: %w", set, err)
+			}
+		}
+		if err := store.ExecFile(ctx, tx, file); err != nil {
+			return err
+		}
+	}
+	return nil
 }

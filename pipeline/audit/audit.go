@@ -275,27 +275,22 @@ func (a *Auditor) step(file string, do func() error) error {
 	return nil
 }
 
-// execStatements runs the statements of one file of the audit's steps, as
-// store.ExecFile does (no parameters), and logs each statement's seconds at
-// Debug, named by its "-- name:" line, to see which statement of a step
-// costs what.
+// execStatements runs the statements of one file of the audit's steps
+// (store.ExecFileEach) and logs each statement's seconds at Debug, named by
+// its "-- name:" line, to see which statement of a step costs what.
 func (a *Auditor) execStatements(ctx context.Context, tx *sql.Tx, file string) error {
-	text, err := queries.Get(file)
-	if err != nil {
-		return err
+	if !a.log().Enabled(ctx, slog.LevelDebug) {
+		return store.ExecFile(ctx, tx, file)
 	}
-	debug := a.log().Enabled(ctx, slog.LevelDebug)
-	for _, stmt := range queries.Statements(text) {
+	return store.ExecFileEach(ctx, tx, file, func(stmt string, exec func() error) error {
 		w := startWatch()
-		if _, err := tx.ExecContext(ctx, stmt); err != nil {
-			return fmt.Errorf("sql/%s: %w", file, err)
+		if err := exec(); err != nil {
+			return err
 		}
-		if debug {
-			a.log().Debug("audit: statement", "sql", file, "name", queries.StatementName(stmt),
-				"seconds", w.seconds(), "cpu_seconds", w.cpuSeconds())
-		}
-	}
-	return nil
+		a.log().Debug("audit: statement", "sql", file, "name", queries.StatementName(stmt),
+			"seconds", w.seconds(), "cpu_seconds", w.cpuSeconds())
+		return nil
+	})
 }
 
 // previous reads what the previous run saw and decides whether this nightly

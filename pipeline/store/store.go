@@ -182,19 +182,37 @@ type Execer interface {
 // ExecFile runs every statement of one embedded SQL file; args go to the
 // statements that take parameters.
 func ExecFile(ctx context.Context, db Execer, name string, args ...any) error {
+	return ExecFileEach(ctx, db, name, nil, args...)
+}
+
+// ExecFileEach is ExecFile with each statement handed to around, which runs
+// it by calling exec (once), so that a caller can time or log each
+// statement; a nil around just runs them.
+func ExecFileEach(ctx context.Context, db Execer, name string, around func(stmt string, exec func() error) error, args ...any) error {
 	text, err := queries.Get(name)
 	if err != nil {
 		return err
 	}
 	for _, stmt := range queries.Statements(text) {
-		var err error
-		if countParams(stmt) > 0 {
-			_, err = db.ExecContext(ctx, stmt, args...)
+		exec := func() error {
+			var err error
+			if countParams(stmt) > 0 {
+				_, err = db.ExecContext(ctx, stmt, args...)
+			} else {
+				_, err = db.ExecContext(ctx, stmt)
+			}
+			if err != nil {
+				return fmt.Errorf("sql/%s: %w", name, err)
+			}
+			return nil
+		}
+		if around != nil {
+			err = around(stmt, exec)
 		} else {
-			_, err = db.ExecContext(ctx, stmt)
+			err = exec()
 		}
 		if err != nil {
-			return fmt.Errorf("sql/%s: %w", name, err)
+			return err
 		}
 	}
 	return nil

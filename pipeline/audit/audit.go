@@ -177,7 +177,7 @@ func (a *Auditor) run(ctx context.Context, all bool, publish Publish) (*Run, err
 				a.log().Info("audit: step skipped: no new file of its kinds", "sql", c.file, "kinds", c.kinds)
 				continue
 			}
-			do := func() error { return store.ExecFile(ctx, tx, c.file) }
+			do := func() error { return a.execStatements(ctx, tx, c.file) }
 			if c.file == "audit/changed_listings.sql" {
 				do = func() error { return a.changedListings(ctx, tx) }
 			}

@@ -88,7 +88,7 @@ func (a *Auditor) olderVersions(ctx context.Context, tx *sql.Tx, run *Run) ([][]
 // of claim_serials, one pass reads every older listing instead
 // (older_listings.sql).
 func (a *Auditor) changedListings(ctx context.Context, tx *sql.Tx) error {
-	if err := store.ExecFile(ctx, tx, "audit/changed_listings.sql"); err != nil {
+	if err := a.execStatements(ctx, tx, "audit/changed_listings.sql"); err != nil {
 		return err
 	}
 	listings, err := listingRows(ctx, tx)
@@ -100,10 +100,10 @@ func (a *Auditor) changedListings(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	if n*lookupRowsPerHit >= listings {
-		if err := store.ExecFile(ctx, tx, "audit/older_listings.sql"); err != nil {
+		if err := a.execStatements(ctx, tx, "audit/older_listings.sql"); err != nil {
 			return err
 		}
-		return store.ExecFile(ctx, tx, "audit/changed_listing_rows.sql")
+		return a.execStatements(ctx, tx, "audit/changed_listing_rows.sql")
 	}
 	// The keys travel as text: database/sql takes no uint64 with the high bit set.
 	hits, err := queryRows(ctx, tx, `SELECT file_id, serial_key::VARCHAR FROM older_listing_hits ORDER BY file_id, serial_key`)
@@ -115,7 +115,7 @@ func (a *Auditor) changedListings(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	a.log().Info("audit: older listings of changed serials looked up one by one", "hits", len(hits))
-	return store.ExecFile(ctx, tx, "audit/changed_listing_rows.sql")
+	return a.execStatements(ctx, tx, "audit/changed_listing_rows.sql")
 }
 
 // listingRows is DuckDB's estimate of the rows of claim_serials.

@@ -22,8 +22,6 @@ DROP TABLE IF EXISTS panel_matches;
 DROP TABLE IF EXISTS inverter_matches;
 DROP TABLE IF EXISTS serial_duplicates;
 DROP TABLE IF EXISTS run_findings;
-DROP TABLE IF EXISTS triage_keys;
-DROP TABLE IF EXISTS triage_ledger;
 DROP TABLE IF EXISTS triage_missing;
 DROP TABLE IF EXISTS triage_buckets;
 DROP TABLE IF EXISTS triage_rows;

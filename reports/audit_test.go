@@ -2,7 +2,10 @@ package reports
 
 import (
 	"archive/zip"
+	"encoding/xml"
 	"flag"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -142,6 +145,10 @@ func TestAuditWorkbookAndParquet(t *testing.T) {
 	if typ, _ := f.GetCellType("Findings", "P2"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
 		t.Errorf("source_line is a %v cell", typ)
 	}
+	// It opens on the summary.
+	if i := f.GetActiveSheetIndex(); f.GetSheetName(i) != "Summary" {
+		t.Errorf("the workbook opens on sheet %d, %q", i, f.GetSheetName(i))
+	}
 	for _, sh := range []string{"Findings", "Claims", "Rejects"} {
 		panes, err := f.GetPanes(sh)
 		if err != nil || !panes.Freeze || panes.YSplit != 1 {
@@ -156,6 +163,12 @@ func TestAuditWorkbookAndParquet(t *testing.T) {
 		}
 		if !filter {
 			t.Errorf("%s: no auto-filter", sh)
+		}
+		// The filter is in the sheet itself too, over the header and every row.
+		rows := sheetRows(t, f, sh)
+		end, _ := excelize.CoordinatesToCellName(len(rows[0]), len(rows), true)
+		if ref := autoFilterRef(t, f, out.XLSX, sh); ref != "$A$1:"+end {
+			t.Errorf("%s: auto-filter on %q, want $A$1:%s", sh, ref, end)
 		}
 		layout, err := f.GetPageLayout(sh)
 		if err != nil || layout.Orientation == nil || *layout.Orientation != "landscape" || layout.FitToWidth == nil || *layout.FitToWidth != 1 {
@@ -216,6 +229,45 @@ func TestAuditWorkbookAndParquet(t *testing.T) {
 func itoa(n int) string { return strconv.Itoa(n) }
 
 // chartCount counts the charts in a workbook's package.
+// autoFilterRef is the range of the autoFilter element of sheet's XML in the
+// workbook at path ("" when it has none); f is the same workbook, opened.
+func autoFilterRef(t *testing.T, f *excelize.File, path, sheet string) string {
+	t.Helper()
+	var part string
+	for sheetID, name := range f.GetSheetMap() {
+		if name == sheet {
+			part = fmt.Sprintf("xl/worksheets/sheet%d.xml", sheetID)
+		}
+	}
+	z, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer z.Close()
+	r, err := z.Open(part)
+	if err != nil {
+		t.Fatalf("sheet %s: %v", sheet, err)
+	}
+	defer r.Close()
+	dec := xml.NewDecoder(r)
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return ""
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", part, err)
+		}
+		if el, ok := tok.(xml.StartElement); ok && el.Name.Local == "autoFilter" {
+			for _, a := range el.Attr {
+				if a.Name.Local == "ref" {
+					return a.Value
+				}
+			}
+		}
+	}
+}
+
 func chartCount(t *testing.T, path string) int {
 	t.Helper()
 	z, err := zip.OpenReader(path)

@@ -216,6 +216,11 @@ func startAuditXLSX(ctx context.Context, conn *sql.Conn, csvs []sheetCSVWant) (*
 		w.close()
 		return nil, err
 	}
+	// The workbook opens on the summary. Set now, while it is the only
+	// sheet: SetActiveSheet reads every sheet, and once a streamed sheet is
+	// flushed, excelize would read its whole XML back (then encode it again
+	// on saving, and still save the streamed XML).
+	w.f.SetActiveSheet(0)
 	// Every part of the file shared by the sheets is made before an encoder
 	// starts; each encoder then touches only its own sheet's stream writer,
 	// and the rest of the file is changed only once they are done (finish).
@@ -383,7 +388,6 @@ func (w *auditWorkbook) finish(run *audit.Run, rejects table, rejectRows [][]str
 	if err := sum.write(f, st); err != nil {
 		return nil, fmt.Errorf("Summary sheet: %w", err)
 	}
-	f.SetActiveSheet(0)
 	if err := f.SetDocProps(&excelize.DocProperties{
 		Creator: "stcrecon " + Version, LastModifiedBy: "stcrecon " + Version,
 		Title:   fmt.Sprintf("stcrecon audit run %d", run.ID),

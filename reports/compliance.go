@@ -153,6 +153,9 @@ func writeComplianceXLSX(tables map[string]*Table, from, to, now time.Time, path
 	if err := f.SetSheetName("Sheet1", sh); err != nil {
 		return err
 	}
+	// The workbook opens on the summary; set while it is the only sheet (see
+	// startAuditXLSX: later, excelize would read every streamed sheet back).
+	f.SetActiveSheet(0)
 	for _, ct := range complianceTables {
 		if ct.name == "summary" {
 			continue // the Summary sheet shows it (sheet names ignore case)
@@ -233,7 +236,6 @@ func writeComplianceXLSX(tables map[string]*Table, from, to, now time.Time, path
 	if err := onePage(f, sh); err != nil {
 		return err
 	}
-	f.SetActiveSheet(0)
 	stamp := now.UTC().Format("2006-01-02T15:04:05Z")
 	if err := f.SetDocProps(&excelize.DocProperties{
 		Creator: "stcrecon " + Version, LastModifiedBy: "stcrecon " + Version,

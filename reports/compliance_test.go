@@ -158,6 +158,13 @@ func TestComplianceReport(t *testing.T) {
 		if len(sheet)-1 != len(csvRows) {
 			t.Errorf("sheet %s: %d rows, CSV %d", ct.name, len(sheet)-1, len(csvRows))
 		}
+		end, _ := excelize.CoordinatesToCellName(len(sheet[0]), len(sheet), true)
+		if ref := autoFilterRef(t, f, out.XLSX, ct.name); ref != "$A$1:"+end {
+			t.Errorf("sheet %s: auto-filter on %q, want $A$1:%s", ct.name, ref, end)
+		}
+	}
+	if i := f.GetActiveSheetIndex(); f.GetSheetName(i) != "Summary" {
+		t.Errorf("the workbook opens on sheet %d, %q", i, f.GetSheetName(i))
 	}
 	if typ, _ := f.GetCellType("by_month", "B2"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
 		t.Errorf("by_month claims is a %v cell", typ)

@@ -70,6 +70,9 @@ func TestOpenUpgradesAnOlderStore(t *testing.T) {
 		"ALTER TABLE inverter_ledger DROP COLUMN tail_key", "ALTER TABLE inverter_ledger DROP COLUMN bucket_key",
 		"ALTER TABLE panel_ledger DROP COLUMN tail3", "ALTER TABLE inverter_ledger DROP COLUMN tail3",
 		"ALTER TABLE claim_serials DROP COLUMN serial_key",
+		// statuses stored as text before sql/schema/14_ledger_status.sql
+		"ALTER TABLE panel_ledger ALTER status SET DATA TYPE VARCHAR", "ALTER TABLE inverter_ledger ALTER status SET DATA TYPE VARCHAR",
+		"DROP TYPE ledger_status",
 		// a listing loaded before its serial key existed (sql/schema/13_triage_keys.sql fills it)
 		`INSERT INTO claim_serials VALUES (1, 'PVD1', 'panel', 1, 'jk-0012345678', 'JK-0012345678')`,
 		// rows loaded before the serial keys existed (sql/schema/12_serial_keys.sql fills them)
@@ -129,6 +132,10 @@ func TestOpenUpgradesAnOlderStore(t *testing.T) {
 		"JK-0012345678|678", "AB|NULL")
 	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT claim_id, serial_key = hash('JK-0012345678') FROM claim_serials`),
 		"PVD1|true")
+	// The statuses kept their words and became the ENUM, which compares with text.
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT status, status = 'valid', typeof(status) FROM panel_ledger
+		UNION ALL SELECT status, status = 'invalid', typeof(status) FROM inverter_ledger`),
+		"valid|true|ENUM('valid', 'invalid')", "valid|false|ENUM('valid', 'invalid')")
 }
 
 func TestQuoteLiteral(t *testing.T) {

@@ -59,10 +59,11 @@ WITH joined AS (
     UNION ALL
     SELECT * FROM fetched
 )
+-- (status: the ledgers' ENUM, sql/schema/14_ledger_status.sql, back to text)
 SELECT ch.claim_id, ch.serial_norm,
     c.panel_brand, c.panel_brand_norm, c.panel_brand_id, c.panel_model_id,
     ch.l.file_id AS ledger_file_id, ch.l.supplier_name, ch.l.licensee,
-    ch.l.model_number, ch.l.uploaded_at, ch.l.status, ch.l.reason,
+    ch.l.model_number, ch.l.uploaded_at, ch.l.status::VARCHAR AS status, ch.l.reason,
     sk.brand_id AS supplier_id, ch.l.licensee_id, mk.model_id
 FROM chosen ch
 JOIN audit_claims c USING (claim_id)
@@ -112,7 +113,7 @@ SELECT ch.claim_id, ch.serial_norm,
     c.inverter_manufacturer, c.inverter_manufacturer_norm, c.inverter_model, c.inverter_model_norm,
     c.inverter_manufacturer_key, c.inverter_manufacturer_id, c.inverter_model_id,
     ch.l.file_id AS ledger_file_id, ch.l.manufacturer,
-    ch.l.model_number, ch.l.uploaded_at, ch.l.status, ch.l.reason,
+    ch.l.model_number, ch.l.uploaded_at, ch.l.status::VARCHAR AS status, ch.l.reason,
     ch.l.manufacturer_id, mk.model_id
 FROM chosen ch
 JOIN audit_claims c USING (claim_id)

@@ -76,31 +76,36 @@ func execReportSteps(ctx context.Context, conn *sql.Conn, steps []reportStep) er
 	return nil
 }
 
-// auditScope creates, on conn, report_scope (the claims run audited) and the
-// report helpers (sql/reports/setup.sql), and returns the steps that put each
-// claim down to a supplier (report_claim_supplier) and name the brands, which
-// only the summary needs: the long sheets' tables (auditSheets, made by
+// auditScope creates, on conn, report_scope (the claims run audited),
+// report_claims (their claim rows) and the report helpers
+// (sql/reports/setup.sql), and returns the steps that put each claim down to
+// a supplier (report_claim_supplier) and name the brands, which only the
+// summary needs: the long sheets' tables (auditSheets, made by
 // startAuditXLSX) do not wait for them. On the connection the run's
-// transaction is open on (audit.Publish) the run's own name keys and matches
-// are still there, and the suppliers come from them (run_matches.sql); on
-// another connection (the files of a run recorded earlier) the names are
-// keyed and the serials matched again (matches.sql, panel_suppliers.sql), to
-// the same result.
+// transaction is open on (audit.Publish) the run's own claim rows, name keys
+// and matches are still there, and the claim rows and suppliers come from
+// them (run_claims.sql, run_matches.sql); on another connection (the files
+// of a run recorded earlier) the claim rows are picked out of the claims
+// table, the names keyed and the serials matched again
+// (scope_run_claims.sql, matches.sql, panel_suppliers.sql), to the same
+// result.
 func auditScope(ctx context.Context, conn *sql.Conn, run *audit.Run) (summary []reportStep, err error) {
-	summary = []reportStep{{"run_matches.sql", nil}}
 	var n int
 	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables()
-		WHERE temporary AND table_name IN ('panel_matches', 'name_keys')`).Scan(&n); err != nil {
+		WHERE temporary AND table_name IN ('audit_claims', 'panel_matches', 'name_keys')`).Scan(&n); err != nil {
 		return nil, fmt.Errorf("the run's matches: %w", err)
 	}
-	if n < 2 {
+	claims := reportStep{"run_claims.sql", nil}
+	summary = []reportStep{{"run_matches.sql", nil}}
+	if n < 3 {
+		claims = reportStep{"scope_run_claims.sql", nil}
 		summary = []reportStep{{"matches.sql", nil}, {"panel_suppliers.sql", nil}}
 		if _, err := audit.LoadNameKeys(ctx, conn, run.Names); err != nil {
 			return nil, err
 		}
 	}
-	summary = append(summary, reportStep{"brand_names.sql", nil})
-	if err := execReportSteps(ctx, conn, []reportStep{{"setup.sql", nil}, {"scope_run.sql", []any{run.ID}}}); err != nil {
+	summary = append(summary, reportStep{"run_brand_names.sql", nil})
+	if err := execReportSteps(ctx, conn, []reportStep{{"setup.sql", nil}, {"scope_run.sql", []any{run.ID}}, claims}); err != nil {
 		return nil, err
 	}
 	return summary, nil
@@ -349,9 +354,6 @@ func auditSummaryData(ctx context.Context, conn *sql.Conn, run *audit.Run, sum *
 	if sum.triage, err = triageCounts(ctx, conn, run.ID); err != nil {
 		return err
 	}
-	if err := conn.QueryRowContext(ctx, queries.MustGet("reports/audit_changed.sql")).Scan(&sum.changed); err != nil {
-		return fmt.Errorf("sql/reports/audit_changed.sql: %w", err)
-	}
 	for _, t := range []struct {
 		name string
 		dst  **Table
@@ -513,7 +515,6 @@ func rejectsSheet(f *excelize.File, st *styles, t table, cells [][]string) (rows
 type auditSummary struct {
 	run                           *audit.Run
 	rowsRejected, filesRejected   int64
-	changed                       int64
 	triage                        map[string]int64 // not_in_ledger findings per triage class
 	brands, suppliers, installers *Table
 }
@@ -550,6 +551,9 @@ func (a *auditSummary) write(f *excelize.File, st *styles) error {
 		}
 		return float64(n) / float64(run.Claims)
 	}
+	// B19: the run's claims whose verdict differs from the one their
+	// previous audit gave (audit.Run.VerdictChanged, counted from the run's
+	// claim_changes; a claim audited for the first time has none).
 	cells := []kv{
 		{"A1", fmt.Sprintf("stcrecon audit run %d", run.ID), st.title},
 		{"A3", "Run", st.bold}, {"B3", run.ID, 0},
@@ -566,7 +570,7 @@ func (a *auditSummary) write(f *excelize.File, st *styles) error {
 		{"A16", "STCs at risk", st.bold}, {"B16", run.StcsAtRisk, st.integer},
 		{"A17", "Rows rejected at ingest", st.bold}, {"B17", a.rowsRejected, st.integer},
 		{"A18", "Files rejected whole", st.bold}, {"B18", a.filesRejected, st.integer},
-		{"A19", "Verdict changed since last audit", st.bold}, {"B19", a.changed, st.integer},
+		{"A19", "Verdict changed since last audit", st.bold}, {"B19", run.VerdictChanged, st.integer},
 		{"A21", "Rule", st.header}, {"B21", "Severity", st.header}, {"C21", "Findings", st.header},
 	}
 	for _, c := range cells {

@@ -16,7 +16,10 @@ import (
 // The audit workbook puts each claim down to a supplier from the run's own
 // matches (run_matches.sql); matching every claimed serial against the ledger
 // again (matches.sql and panel_suppliers.sql, as the compliance report and
-// notices do) gives the same supplier for every claim. Checked on a generated
+// notices do) gives the same supplier for every claim. Likewise its claim
+// rows and brand names, from the run's own claim rows (run_claims.sql,
+// run_brand_names.sql) and from the claims table (scope_run_claims.sql,
+// brand_names.sql). Checked on a generated
 // scenario, whose faults include serials in no entry, entries of another brand
 // and unauthorised uploaders.
 func TestRunMatchesEqualMatchingAgain(t *testing.T) {
@@ -71,6 +74,39 @@ func TestRunMatchesEqualMatchingAgain(t *testing.T) {
 			for _, q := range []string{
 				`SELECT count(*) FROM (SELECT * FROM supplier_from_run EXCEPT ALL SELECT * FROM report_claim_supplier)`,
 				`SELECT count(*) FROM (SELECT * FROM report_claim_supplier EXCEPT ALL SELECT * FROM supplier_from_run)`,
+			} {
+				if n := count(conn, q); n != 0 {
+					t.Errorf("%d rows differ: %s", n, q)
+				}
+			}
+			// The claim rows (report_claims) from the run's own audit_claims are
+			// the rows scope_run_claims.sql picks out of the claims table, with
+			// every column of it; the brands are named alike from either.
+			if _, err := conn.ExecContext(ctx, `CREATE TEMP TABLE claims_from_run AS SELECT * FROM report_claims;
+				CREATE TEMP TABLE brands_from_run AS SELECT * FROM report_brand_names`); err != nil {
+				return err
+			}
+			for _, f := range []string{"scope_run_claims.sql", "brand_names.sql"} {
+				if err := execReportFile(ctx, conn, f); err != nil {
+					return err
+				}
+			}
+			var cols string
+			if err := conn.QueryRowContext(ctx, `SELECT string_agg('"' || column_name || '"', ', ' ORDER BY column_index)
+				FROM duckdb_columns() WHERE database_name = 'temp' AND table_name = 'report_claims'`).Scan(&cols); err != nil {
+				return err
+			}
+			if n := count(conn, `SELECT count(*) FROM report_claims`); n != claims || n != count(conn, `SELECT count(*) FROM claims_from_run`) {
+				t.Errorf("%d claim rows from the claims table, %d from the run, %d claims", n, count(conn, `SELECT count(*) FROM claims_from_run`), claims)
+			}
+			if count(conn, `SELECT count(*) FROM report_brand_names`) < 5 {
+				t.Error("fewer than 5 brands named")
+			}
+			for _, q := range []string{
+				`SELECT count(*) FROM (SELECT ` + cols + ` FROM claims_from_run EXCEPT ALL SELECT ` + cols + ` FROM report_claims)`,
+				`SELECT count(*) FROM (SELECT ` + cols + ` FROM report_claims EXCEPT ALL SELECT ` + cols + ` FROM claims_from_run)`,
+				`SELECT count(*) FROM (SELECT * FROM brands_from_run EXCEPT ALL SELECT * FROM report_brand_names)`,
+				`SELECT count(*) FROM (SELECT * FROM report_brand_names EXCEPT ALL SELECT * FROM brands_from_run)`,
 			} {
 				if n := count(conn, q); n != 0 {
 					t.Errorf("%d rows differ: %s", n, q)

@@ -138,30 +138,28 @@ func WriteAudit(ctx context.Context, conn *sql.Conn, run *audit.Run, allRejects 
 	if err := auditSummaryData(ctx, conn, run, &sum); err != nil {
 		return out, fmt.Errorf("report audit.xlsx: %w", err)
 	}
-	f, err := wb.finish(run, rejects, rejectRows, &sum)
+	// DuckDB writes the Parquet files (from the tables the workbook's sheets
+	// were read from) while the sheets' encoders finish, before finish waits
+	// for them.
+	pq, err := writeAuditParquet(ctx, conn, o.tmp)
 	if err != nil {
-		return out, fmt.Errorf("report audit.xlsx: %w", err)
-	}
-	// Go compresses and writes the workbook while DuckDB writes the Parquet
-	// files (from the tables the workbook's sheets were read from): each has
-	// a core of its own.
-	saved := make(chan error, 1)
-	go func() { saved <- saveXLSX(f, o.path("audit.xlsx")) }()
-	pq, pqErr := writeAuditParquet(ctx, conn, o.tmp)
-	if err := <-saved; err != nil {
-		return out, fmt.Errorf("report audit.xlsx: %w", err)
-	}
-	if err := o.done("audit.xlsx"); err != nil {
-		return out, err
-	}
-	if pqErr != nil {
-		return out, fmt.Errorf("report: %w", pqErr)
+		return out, fmt.Errorf("report: %w", err)
 	}
 	for _, p := range pq {
 		if err := o.done(filepath.Base(p)); err != nil {
 			return out, err
 		}
 		out.Parquet = append(out.Parquet, filepath.Join(dir, filepath.Base(p)))
+	}
+	f, err := wb.finish(run, rejects, rejectRows, &sum)
+	if err != nil {
+		return out, fmt.Errorf("report audit.xlsx: %w", err)
+	}
+	if err := saveXLSX(f, o.path("audit.xlsx")); err != nil {
+		return out, fmt.Errorf("report audit.xlsx: %w", err)
+	}
+	if err := o.done("audit.xlsx"); err != nil {
+		return out, err
 	}
 	if err := execReportFile(ctx, conn, "audit_cleanup.sql"); err != nil {
 		return out, fmt.Errorf("report: %w", err)

@@ -204,7 +204,7 @@ func (c *sheetCSV) write(t *Table, stop *atomic.Bool) (err error) {
 
 // startAuditXLSX makes the tables of the long sheets (auditSheets) after
 // auditScope, fetches each one's rows and starts encoding them into a new
-// workbook: the first sheet is encoded while the second's table is made.
+// workbook: one sheet is encoded while the next one's table is made.
 // csvs are the CSV files that hold some columns of a long sheet (by its
 // name): where the sheet's table has exactly the rows the file must have
 // (want, from the run's counts) and all of them fit the sheet, the file is
@@ -237,8 +237,10 @@ func startAuditXLSX(ctx context.Context, conn *sql.Conn, csvs []sheetCSVWant) (*
 		}
 		w.long = append(w.long, &longSheet{name: spec.sheet, fullCopy: spec.fullCopy, s: s})
 	}
-	for i, spec := range auditSheets {
-		ls := w.long[i]
+	// The last sheet's table first: Claims has a row per claim and the most
+	// columns, so its encoder runs longest, and finish waits for it.
+	for i := len(auditSheets) - 1; i >= 0; i-- {
+		spec, ls := auditSheets[i], w.long[i]
 		if err := execReportFile(ctx, conn, spec.file); err != nil {
 			w.close()
 			return nil, fmt.Errorf("%s sheet: %w", spec.sheet, err)

@@ -148,7 +148,9 @@ func (x *rowsXML) cell(col, row string, style int, v any) error {
 	w.WriteString(`>`)
 	if val != "" {
 		w.WriteString(`<v>`)
-		if err := xml.EscapeText(w, []byte(val)); err != nil {
+		if plain(val) {
+			w.WriteString(val)
+		} else if err := xml.EscapeText(w, []byte(val)); err != nil {
 			return err
 		}
 		w.WriteString(`</v>`)
@@ -195,18 +197,32 @@ func (x *rowsXML) trimCellValue(value string, space *string) string {
 				break
 			}
 		}
-		x.esc.Reset()
-		_ = xml.EscapeText(&x.esc, []byte(value))
-		b := x.esc.Bytes()
-		if bytes.Contains(b, []byte("&#xA;")) {
-			b = bytes.ReplaceAll(b, []byte("&#xA;"), []byte("\n"))
+		if !plain(value) {
+			x.esc.Reset()
+			_ = xml.EscapeText(&x.esc, []byte(value))
+			b := x.esc.Bytes()
+			if bytes.Contains(b, []byte("&#xA;")) {
+				b = bytes.ReplaceAll(b, []byte("&#xA;"), []byte("\n"))
+			}
+			value = string(b)
 		}
-		value = string(b)
 	}
 	if strings.Contains(value, "_x") {
 		value = bstrMarshal(value)
 	}
 	return value
+}
+
+// plain reports whether xml.EscapeText leaves s as it is: printable ASCII
+// but for " ' & < >.
+func plain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20 || c > 0x7e, c == '"', c == '\'', c == '&', c == '<', c == '>':
+			return false
+		}
+	}
+	return true
 }
 
 var (

@@ -148,3 +148,23 @@ func TestRowsXMLForNoPart(t *testing.T) {
 		t.Errorf("saved: %v", err)
 	}
 }
+
+// A row of the Findings sheet as the audit writes it (go test -bench RowsXML).
+func BenchmarkRowsXML(b *testing.B) {
+	x, err := newRowsXML()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer x.close()
+	text := func(v string) *excelize.Cell { return &excelize.Cell{StyleID: 10, Value: v} }
+	row := []any{text("PVD4025764"), text("panel.not_in_ledger"), text("error"), text("panel"), text("TS401040539913"),
+		&excelize.Cell{StyleID: 5, Value: time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)}, text("3162"), text("VIC"),
+		&excelize.Cell{StyleID: 8, Value: 6.8}, text("Trina"), text("TSM-425NEG9R.28"), text("Enphase IQ8PLUS-72-2-INT"),
+		&excelize.Cell{StyleID: 7, Value: int64(7119)}, text("inside uploaded range"),
+		&excelize.Cell{StyleID: 11, Value: "inside uploaded range TS401040539912..TS401040539914 of Solar Juice Pty Ltd; serial TS401040539913 is in no panel-ledger entry"}}
+	for i := 0; i < b.N; i++ {
+		if err := x.row(i+2, row, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -155,7 +155,7 @@ func WriteAudit(ctx context.Context, conn *sql.Conn, run *audit.Run, allRejects 
 	if err != nil {
 		return out, fmt.Errorf("report audit.xlsx: %w", err)
 	}
-	if err := saveXLSX(f, o.path("audit.xlsx"), wb.rowParts()); err != nil {
+	if err := saveXLSX(f, o.path("audit.xlsx")); err != nil {
 		return out, fmt.Errorf("report audit.xlsx: %w", err)
 	}
 	if err := o.done("audit.xlsx"); err != nil {

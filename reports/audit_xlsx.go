@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"runtime/debug"
 	"sort"
 	"strconv"
@@ -237,12 +236,6 @@ func startAuditXLSX(ctx context.Context, conn *sql.Conn, csvs []sheetCSVWant) (*
 			return nil, fmt.Errorf("%s sheet: %w", spec.sheet, err)
 		}
 		w.long = append(w.long, &longSheet{name: spec.sheet, fullCopy: spec.fullCopy, s: s})
-		// the rows below the header are written apart, and put into the
-		// sheet as the workbook is saved (rowParts)
-		if s.rows, err = newRowsXML(); err != nil {
-			w.close()
-			return nil, fmt.Errorf("%s sheet: %w", spec.sheet, err)
-		}
 	}
 	// The last sheet's table first: Claims has a row per claim and the most
 	// columns, so its encoder runs longest, and finish waits for it.
@@ -413,7 +406,7 @@ func (w *auditWorkbook) finish(run *audit.Run, rejects table, rejectRows [][]str
 }
 
 // close stops and waits for the encoders, and frees the records and the
-// workbook (its temporary files, and the long sheets' rows).
+// workbook (its temporary files).
 func (w *auditWorkbook) close() {
 	w.stop.Store(true)
 	w.wg.Wait()
@@ -421,34 +414,8 @@ func (w *auditWorkbook) close() {
 		if ls.t != nil {
 			ls.t.Release()
 		}
-		if ls.s.rows != nil {
-			ls.s.rows.close()
-		}
 	}
 	w.f.Close()
-}
-
-// rowParts are the long sheets' rows (rowsXML) for saveXLSX, by the name
-// of their sheet's part (saveXLSX fails if no part has that name).
-func (w *auditWorkbook) rowParts() map[string]func(io.Writer) error {
-	parts := map[string]func(io.Writer) error{}
-	for _, ls := range w.long {
-		if ls.s.rows != nil {
-			parts[sheetPart(w.f, ls.name)] = ls.s.rows.writeTo
-		}
-	}
-	return parts
-}
-
-// sheetPart is the name of the part of f that holds sheet: excelize names a
-// new sheet's part after the sheet's ID.
-func sheetPart(f *excelize.File, sheet string) string {
-	for id, name := range f.GetSheetMap() {
-		if name == sheet {
-			return fmt.Sprintf("xl/worksheets/sheet%d.xml", id)
-		}
-	}
-	return ""
 }
 
 // xlsxDeflateLevel is how hard the workbook's parts are compressed. Measured
@@ -458,14 +425,9 @@ func sheetPart(f *excelize.File, sheet string) string {
 const xlsxDeflateLevel = 2
 
 // saveXLSX writes f into a new file at path, its parts deflated on every core
-// (parallelZip); rows are the rows of streamed sheets written apart
-// (rowsXML), by the name of their sheet's part in the file.
-func saveXLSX(f *excelize.File, path string, rows map[string]func(io.Writer) error) error {
-	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
-		z := newParallelZip(w, xlsxDeflateLevel)
-		z.splices = maps.Clone(rows)
-		return z
-	})
+// (parallelZip).
+func saveXLSX(f *excelize.File, path string) error {
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return newParallelZip(w, xlsxDeflateLevel) })
 	out, err := createFile(path)
 	if err != nil {
 		return err

@@ -158,9 +158,6 @@ type sheet struct {
 	shares map[int]bool // columns holding a share (0.0 %)
 	sw     *excelize.StreamWriter
 	row    int
-	// the rows below the header, when they are not written through sw (the
-	// long sheets of the audit workbook, rowsXML)
-	rows *rowsXML
 	// the row add passes to the stream writer, reused (SetRow keeps none of it)
 	buf   []any
 	cells []excelize.Cell
@@ -247,9 +244,10 @@ func (s *sheet) add(vals []any, fullCopy string) error {
 	if s.row > sheetRowLimit {
 		return nil
 	}
+	cell, _ := excelize.CoordinatesToCellName(1, s.row)
 	if s.row == sheetRowLimit {
-		return s.setRow([]any{excelize.Cell{StyleID: s.st.note,
-			Value: fmt.Sprintf("more rows than a sheet holds: the full table is %s", fullCopy)}}, 0)
+		return s.sw.SetRow(cell, []any{excelize.Cell{StyleID: s.st.note,
+			Value: fmt.Sprintf("more rows than a sheet holds: the full table is %s", fullCopy)}})
 	}
 	if len(s.buf) < len(vals) {
 		s.buf, s.cells = make([]any, len(vals)), make([]excelize.Cell, len(vals))
@@ -271,20 +269,7 @@ func (s *sheet) add(vals []any, fullCopy string) error {
 	}
 	if lines > 1 {
 		// Wrapped text needs a taller row; spreadsheets do not all fit it.
-		return s.setRow(row, 14.5*float64(lines))
-	}
-	return s.setRow(row, 0)
-}
-
-// setRow writes row s.row, with a custom height when height > 0: into
-// s.rows when the sheet has them, else through the stream writer.
-func (s *sheet) setRow(row []any, height float64) error {
-	if s.rows != nil {
-		return s.rows.row(s.row, row, height)
-	}
-	cell, _ := excelize.CoordinatesToCellName(1, s.row)
-	if height > 0 {
-		return s.sw.SetRow(cell, row, excelize.RowOpts{Height: height})
+		return s.sw.SetRow(cell, row, excelize.RowOpts{Height: 14.5 * float64(lines)})
 	}
 	return s.sw.SetRow(cell, row)
 }

@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
-	"fmt"
 	"hash/crc32"
 	"io"
 	"io/fs"
@@ -19,50 +18,11 @@ import (
 // blocks joined make one ordinary deflate stream (as pigz does), about as
 // small as one compressor makes. The parts are written into the archive, in
 // the order they were created, on Close.
-//
-// A part named in splices is held as it is written (the XML of a streamed
-// sheet whose rows are written apart, rowsXML: a few kilobytes), and
-// its splice writes the rows in front of its </sheetData> once the part is
-// complete.
 type parallelZip struct {
-	zw      *zip.Writer
-	level   int
-	sem     chan struct{} // one token per block being deflated
-	parts   []*zipPart
-	splices map[string]func(io.Writer) error
-	held    *heldPart
-}
-
-// heldPart is a part held for its splice.
-type heldPart struct {
-	p      *zipPart
-	buf    bytes.Buffer
-	splice func(io.Writer) error
-}
-
-func (h *heldPart) Write(b []byte) (int, error) { return h.buf.Write(b) }
-
-// sheetDataEnd is where a held part's rows go.
-var sheetDataEnd = []byte("</sheetData>")
-
-// release writes the held part, its splice in front of its </sheetData>.
-func (z *parallelZip) release() error {
-	h := z.held
-	if h == nil {
-		return nil
-	}
-	z.held = nil
-	b := h.buf.Bytes()
-	i := bytes.Index(b, sheetDataEnd)
-	if i < 0 {
-		return fmt.Errorf("%s: no %s to put its rows in front of", h.p.name, sheetDataEnd)
-	}
-	h.p.Write(b[:i])
-	if err := h.splice(h.p); err != nil {
-		return fmt.Errorf("%s: %w", h.p.name, err)
-	}
-	h.p.Write(b[i:])
-	return nil
+	zw    *zip.Writer
+	level int
+	sem   chan struct{} // one token per block being deflated
+	parts []*zipPart
 }
 
 // zipBlock is how much of a part one goroutine deflates.
@@ -95,19 +55,11 @@ type zipOut struct {
 
 // Create starts the next part; the one before is finished in the background.
 func (z *parallelZip) Create(name string) (io.Writer, error) {
-	if err := z.release(); err != nil {
-		return nil, err
-	}
 	if n := len(z.parts); n > 0 {
 		z.parts[n-1].flush(true)
 	}
 	p := &zipPart{z: z, name: name, buf: make([]byte, 0, zipBlock)}
 	z.parts = append(z.parts, p)
-	if splice := z.splices[name]; splice != nil {
-		delete(z.splices, name)
-		z.held = &heldPart{p: p, splice: splice}
-		return z.held, nil
-	}
 	return p, nil
 }
 
@@ -165,15 +117,10 @@ func (z *parallelZip) AddFS(fsys fs.FS) error { return z.zw.AddFS(fsys) }
 
 // Close waits for every block and writes the parts into the archive.
 func (z *parallelZip) Close() error {
-	err := z.release()
-	for name := range z.splices {
-		if err == nil {
-			err = fmt.Errorf("%s: no such part to put rows in", name)
-		}
-	}
 	if n := len(z.parts); n > 0 {
 		z.parts[n-1].flush(true)
 	}
+	var err error
 	for _, p := range z.parts {
 		p.wg.Wait()
 		if err != nil {

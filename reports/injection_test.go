@@ -108,3 +108,67 @@ func TestOutputsNeutraliseFormulas(t *testing.T) {
 		t.Error("the workbook does not show the claim id as text")
 	}
 }
+
+// A cell of thousands of characters (a model name pasted with a whole
+// description, say) wraps over more lines than the tallest row a sheet allows
+// (409 pt): its row is made that tall, not taller, and the files are written.
+// Otherwise excelize refuses the row, the files step fails, the run is not
+// recorded, and every later night fails the same way.
+func TestAuditFilesTakeVeryLongCells(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.MustOpen(t)
+	dir := t.TempDir()
+	claims := filepath.Join(dir, "claims_long.csv")
+	header := "claim_id,submitted_on,installed_on,postcode,rated_output_kw,panel_count,panel_brand,panel_model,inverter_manufacturer,inverter_series,inverter_model,deeming_years,stcs_claimed,installer_id,panel_serials,inverter_serials\n"
+	model := strings.Repeat("JKM400 monocrystalline half-cell module ", 150) // 6,000 characters
+	body := "PVD1,2025-03-20,2025-03-01,2000,0.800,2,Jinko Solar," + model + ",Fronius,Primo,Primo 5.0,6,6,I1,J001;J002,F001\n"
+	if err := os.WriteFile(claims, []byte(header+body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	in := &ingest.Ingester{Store: st, Now: func() time.Time { return storetest.Now }}
+	paths := []string{claims}
+	for _, n := range []string{"cec_inverters_2025.csv", "cec_modules_2025.csv", "inverter_ledger_2025.csv", "panel_ledger_2025.csv", "suppliers_2025.csv"} {
+		paths = append(paths, filepath.Join("testdata", "store", n))
+	}
+	if _, err := in.Ingest(ctx, paths); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := configs.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := (&audit.Auditor{Store: st, Config: cfg, Now: func() time.Time { return storetest.Now }}).Run(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := writeAuditDB(t, st.DB, run, true, filepath.Join(dir, "out"))
+	if err != nil {
+		t.Fatalf("audit files with a 6,000-character cell: %v", err)
+	}
+	f, err := excelize.OpenFile(out.XLSX)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("Findings")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tallest := 0.0
+	long := false
+	for r, row := range rows {
+		for _, c := range row {
+			if strings.Contains(c, model) {
+				long = true
+			}
+		}
+		h, err := f.GetRowHeight("Findings", r+1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tallest = max(tallest, h)
+	}
+	if !long || tallest != excelize.MaxRowHeight {
+		t.Fatalf("Findings: a cell holds the whole model %v, tallest row %v pt (want %v)", long, tallest, excelize.MaxRowHeight)
+	}
+}

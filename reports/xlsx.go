@@ -268,8 +268,11 @@ func (s *sheet) add(vals []any, fullCopy string) error {
 		}
 	}
 	if lines > 1 {
-		// Wrapped text needs a taller row; spreadsheets do not all fit it.
-		return s.sw.SetRow(cell, row, excelize.RowOpts{Height: 14.5 * float64(lines)})
+		// Wrapped text needs a taller row; spreadsheets do not all fit it. A
+		// row is at most MaxRowHeight (409 pt, about 28 lines) tall: the rest
+		// of a longer text scrolls in its cell. excelize refuses a taller
+		// row, and the whole files step would fail with it.
+		return s.sw.SetRow(cell, row, excelize.RowOpts{Height: min(14.5*float64(lines), excelize.MaxRowHeight)})
 	}
 	return s.sw.SetRow(cell, row)
 }

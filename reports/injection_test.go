@@ -21,33 +21,9 @@ import (
 // written with a leading ' in every CSV output, and as text in the workbook;
 // output files are 0644 (contract §4).
 func TestOutputsNeutraliseFormulas(t *testing.T) {
-	ctx := context.Background()
-	st := storetest.MustOpen(t)
-	dir := t.TempDir()
-	claims := filepath.Join(dir, "claims_evil.csv")
-	header := "claim_id,submitted_on,installed_on,postcode,rated_output_kw,panel_count,panel_brand,panel_model,inverter_manufacturer,inverter_series,inverter_model,deeming_years,stcs_claimed,installer_id,panel_serials,inverter_serials\n"
 	body := `"=HYPERLINK(""http://evil.example"",""click"")",2025-03-20,2025-03-01,2000,0.800,2,@SUM(A1),JKM400,Fronius,Primo,Primo 5.0,6,6,+1+1,J001;J002,F001` + "\n" +
 		`PVD9,2025-03-20,2025-03-01,2000,-1+2,2,Jinko Solar,JKM400,Fronius,Primo,Primo 5.0,6,6,=1+1,J001,F001` + "\n"
-	if err := os.WriteFile(claims, []byte(header+body), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	in := &ingest.Ingester{Store: st, Now: func() time.Time { return storetest.Now }}
-	paths := []string{claims}
-	for _, n := range []string{"cec_inverters_2025.csv", "cec_modules_2025.csv", "inverter_ledger_2025.csv", "panel_ledger_2025.csv", "suppliers_2025.csv"} {
-		paths = append(paths, filepath.Join("testdata", "store", n))
-	}
-	if _, err := in.Ingest(ctx, paths); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := configs.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	run, err := (&audit.Auditor{Store: st, Config: cfg, Now: func() time.Time { return storetest.Now }}).Run(ctx, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := writeAuditDB(t, st.DB, run, true, filepath.Join(dir, "out"))
+	out, err := auditClaims(t, body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,33 +91,8 @@ func TestOutputsNeutraliseFormulas(t *testing.T) {
 // Otherwise excelize refuses the row, the files step fails, the run is not
 // recorded, and every later night fails the same way.
 func TestAuditFilesTakeVeryLongCells(t *testing.T) {
-	ctx := context.Background()
-	st := storetest.MustOpen(t)
-	dir := t.TempDir()
-	claims := filepath.Join(dir, "claims_long.csv")
-	header := "claim_id,submitted_on,installed_on,postcode,rated_output_kw,panel_count,panel_brand,panel_model,inverter_manufacturer,inverter_series,inverter_model,deeming_years,stcs_claimed,installer_id,panel_serials,inverter_serials\n"
 	model := strings.Repeat("JKM400 monocrystalline half-cell module ", 150) // 6,000 characters
-	body := "PVD1,2025-03-20,2025-03-01,2000,0.800,2,Jinko Solar," + model + ",Fronius,Primo,Primo 5.0,6,6,I1,J001;J002,F001\n"
-	if err := os.WriteFile(claims, []byte(header+body), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	in := &ingest.Ingester{Store: st, Now: func() time.Time { return storetest.Now }}
-	paths := []string{claims}
-	for _, n := range []string{"cec_inverters_2025.csv", "cec_modules_2025.csv", "inverter_ledger_2025.csv", "panel_ledger_2025.csv", "suppliers_2025.csv"} {
-		paths = append(paths, filepath.Join("testdata", "store", n))
-	}
-	if _, err := in.Ingest(ctx, paths); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := configs.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	run, err := (&audit.Auditor{Store: st, Config: cfg, Now: func() time.Time { return storetest.Now }}).Run(ctx, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := writeAuditDB(t, st.DB, run, true, filepath.Join(dir, "out"))
+	out, err := auditClaims(t, "PVD1,2025-03-20,2025-03-01,2000,0.800,2,Jinko Solar,"+model+",Fronius,Primo,Primo 5.0,6,6,I1,J001;J002,F001\n")
 	if err != nil {
 		t.Fatalf("audit files with a 6,000-character cell: %v", err)
 	}
@@ -171,4 +122,36 @@ func TestAuditFilesTakeVeryLongCells(t *testing.T) {
 	if !long || tallest != excelize.MaxRowHeight {
 		t.Fatalf("Findings: a cell holds the whole model %v, tallest row %v pt (want %v)", long, tallest, excelize.MaxRowHeight)
 	}
+}
+
+// auditClaims loads a claims file of the given rows (after the contract's
+// header) with the store fixture's ledgers, lists and suppliers, audits every
+// claim, and writes the run's files.
+func auditClaims(t *testing.T, rows string) (AuditFiles, error) {
+	t.Helper()
+	ctx := context.Background()
+	st := storetest.MustOpen(t)
+	dir := t.TempDir()
+	claims := filepath.Join(dir, "claims_test.csv")
+	header := "claim_id,submitted_on,installed_on,postcode,rated_output_kw,panel_count,panel_brand,panel_model,inverter_manufacturer,inverter_series,inverter_model,deeming_years,stcs_claimed,installer_id,panel_serials,inverter_serials\n"
+	if err := os.WriteFile(claims, []byte(header+rows), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	in := &ingest.Ingester{Store: st, Now: func() time.Time { return storetest.Now }}
+	paths := []string{claims}
+	for _, n := range []string{"cec_inverters_2025.csv", "cec_modules_2025.csv", "inverter_ledger_2025.csv", "panel_ledger_2025.csv", "suppliers_2025.csv"} {
+		paths = append(paths, filepath.Join("testdata", "store", n))
+	}
+	if _, err := in.Ingest(ctx, paths); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := configs.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := (&audit.Auditor{Store: st, Config: cfg, Now: func() time.Time { return storetest.Now }}).Run(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return writeAuditDB(t, st.DB, run, true, filepath.Join(dir, "out"))
 }

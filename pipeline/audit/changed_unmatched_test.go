@@ -122,15 +122,7 @@ func TestUnmatchedNearFindsEveryPairWithinOneEdit(t *testing.T) {
 		missing = append(missing, fmt.Sprintf("inverter|SN%010d", 5000+3*i))
 		probes = append(probes, fmt.Sprintf("inverter|SN%010d", 5000+2*i))
 	}
-	ctx := context.Background()
-	for _, stmt := range []string{
-		`CREATE TEMP TABLE unmatched_missing (claim_id VARCHAR, component VARCHAR, serial_norm VARCHAR)`,
-		`CREATE TEMP TABLE unmatched_probes (component VARCHAR, brand_key VARCHAR, serial_norm VARCHAR)`,
-	} {
-		if _, err := st.DB.ExecContext(ctx, stmt); err != nil {
-			t.Fatal(err)
-		}
-	}
+	createUnmatchedTables(t, st)
 	insertRows(t, st, `INSERT INTO unmatched_missing VALUES `, `('C', ?, ?)`, missing)
 	insertRows(t, st, `INSERT INTO unmatched_probes VALUES `, `(?, NULL, ?)`, probes)
 	unmatchedStatements(t, st, "TailCode", "CodeWithout", "UnmatchedNear")
@@ -155,15 +147,7 @@ func TestUnmatchedNearFindsEveryPairWithinOneEdit(t *testing.T) {
 func TestUnmatchedInRangeFindsEveryNeighbour(t *testing.T) {
 	st := storetest.MustOpen(t)
 	st.DB.SetMaxOpenConns(1)
-	ctx := context.Background()
-	for _, stmt := range []string{
-		`CREATE TEMP TABLE unmatched_missing (claim_id VARCHAR, component VARCHAR, serial_norm VARCHAR)`,
-		`CREATE TEMP TABLE unmatched_probes (component VARCHAR, brand_key VARCHAR, serial_norm VARCHAR)`,
-	} {
-		if _, err := st.DB.ExecContext(ctx, stmt); err != nil {
-			t.Fatal(err)
-		}
-	}
+	createUnmatchedTables(t, st)
 	r := rand.New(rand.NewPCG(7, 8))
 	var missing, ledger []string
 	for _, f := range []struct {
@@ -265,5 +249,19 @@ func TestNightlyUnmatchedByBrand(t *testing.T) {
 				t.Fatalf("re-audited by trigger %v; want unmatched: %v", run.ByTrigger, c.reaudit)
 			}
 		})
+	}
+}
+
+// createUnmatchedTables makes the two tables changed_unmatched.sql's pair
+// statements read, empty, on st's one connection.
+func createUnmatchedTables(t *testing.T, st *store.Store) {
+	t.Helper()
+	for _, stmt := range []string{
+		`CREATE TEMP TABLE unmatched_missing (claim_id VARCHAR, component VARCHAR, serial_norm VARCHAR)`,
+		`CREATE TEMP TABLE unmatched_probes (component VARCHAR, brand_key VARCHAR, serial_norm VARCHAR)`,
+	} {
+		if _, err := st.DB.ExecContext(context.Background(), stmt); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

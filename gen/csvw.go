@@ -22,8 +22,6 @@ type csvw struct {
 	line   int // physical line the current record starts on
 	nl     int // line breaks inside the current record's cells
 	rows   int // data records written
-	err    error
-	cell   []byte // scratch for building one cell
 }
 
 func createCSV(dir, name string, bom, crlf bool) (*csvw, error) {

@@ -96,7 +96,6 @@ type auditor struct {
 	pIndex  *ledgerIndex // built on first use by triage.go
 	iIndex  *ledgerIndex
 	out     []finding
-	buf     []byte
 }
 
 func (w *world) truth(ctx context.Context) ([]finding, error) {

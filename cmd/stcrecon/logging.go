@@ -87,14 +87,13 @@ type output struct {
 	log      *slog.Logger
 	progress bool
 
-	mu      sync.Mutex
-	shown   bool
-	last    time.Time
-	files   int64
-	total   int64 // files to do, when known
-	rows    int64
-	steps   int
-	command string
+	mu    sync.Mutex
+	shown bool
+	last  time.Time
+	files int64
+	total int64 // files to do, when known
+	rows  int64
+	steps int
 }
 
 func newOutput(w io.Writer, progress bool) *output {

@@ -40,12 +40,11 @@ func verdicts(tb testing.TB, st *store.Store) []string {
 // --all after every load, so the nightly's latest verdicts can be compared
 // with a full audit of the same data after each night.
 type nights struct {
-	tb              testing.TB
-	nightly, full   *store.Store
-	cfg             *configs.Config
-	night           int
-	runs            []*Run
-	nightlyAuditors *Auditor
+	tb            testing.TB
+	nightly, full *store.Store
+	cfg           *configs.Config
+	night         int
+	runs          []*Run
 }
 
 func newNights(tb testing.TB, cfg *configs.Config) *nights {

@@ -42,7 +42,7 @@ func (a *Auditor) claimsInScope(ctx context.Context, tx *sql.Tx, run *Run) error
 	if _, err := tx.ExecContext(ctx, `SET VARIABLE audit_serials_above = ?::BIGINT`, above); err != nil {
 		return fmt.Errorf("audit_serials_above: %w", err)
 	}
-	if err := store.ExecFile(ctx, tx, "audit/claims.sql"); err != nil {
+	if err := a.execStatements(ctx, tx, "audit/claims.sql"); err != nil {
 		return err
 	}
 	if err := lookUpEach(ctx, tx, "audit/older_serials.sql",

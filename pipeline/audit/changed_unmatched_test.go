@@ -125,7 +125,7 @@ func TestUnmatchedNearFindsEveryPairWithinOneEdit(t *testing.T) {
 	createUnmatchedTables(t, st)
 	insertRows(t, st, `INSERT INTO unmatched_missing VALUES `, `('C', ?, ?)`, missing)
 	insertRows(t, st, `INSERT INTO unmatched_probes VALUES `, `(?, NULL, ?)`, probes)
-	unmatchedStatements(t, st, "TailCode", "CodeWithout", "UnmatchedNear")
+	unmatchedStatements(t, st, "TailCode", "CodeWithout", "NearKey", "UnmatchedNear")
 	got := storetest.Query(t, st.DB, `SELECT component, serial_norm, probe FROM unmatched_near ORDER BY ALL`)
 	want := storetest.Query(t, st.DB, `
 		SELECT DISTINCT m.component, m.serial_norm, p.serial_norm

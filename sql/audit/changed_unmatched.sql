@@ -72,6 +72,14 @@ CREATE OR REPLACE TEMP MACRO tail_code(chars) AS
 CREATE OR REPLACE TEMP MACRO code_without(code, n, i) AS
     ((code >> (6 * (n - i))) << (6 * (n - i - 1))) | (code & ((1::BIGINT << (6 * (n - i - 1))) - 1));
 
+-- name: NearKey
+-- Key i of a serial whose last characters have code code and are n long
+-- (tail_code): those characters less the one at place i, or all of them when
+-- i = n; doubled, plus 1 for a panel serial, so that one integer column also
+-- keeps the components apart (UnmatchedNear).
+CREATE OR REPLACE TEMP MACRO near_key(component, code, n, i) AS
+    2 * CASE WHEN i < n THEN code_without(code, n, i) ELSE code END + (component = 'panel')::INT;
+
 -- name: UnmatchedNear
 -- The pairs (missing serial, changed serial) within one edit (Damerau-
 -- Levenshtein distance at most 1, checked on the serials themselves), found
@@ -85,8 +93,7 @@ CREATE OR REPLACE TEMP MACRO code_without(code, n, i) AS
 -- they are s's last 9, which is w less its first. Either way right(v, 9),
 -- the same text for both serials, is a key of each (for a serial shorter
 -- than 10, v is itself a key). A serial of any length makes at most 10
--- keys. Keys are integers (tail_code, code_without) doubled, plus 1 for a
--- panel serial, so one integer column also keeps the components apart.
+-- keys, integers (near_key).
 CREATE OR REPLACE TEMP TABLE unmatched_near AS
 WITH missing AS (
     SELECT component, serial_norm, tail_code(chars) AS code, len(chars) AS n
@@ -97,10 +104,10 @@ WITH missing AS (
     FROM (SELECT component, serial_norm, string_split(right(serial_norm, 10), '') AS chars
           FROM (SELECT DISTINCT component, serial_norm FROM unmatched_probes))
 ), missing_keys AS (
-    SELECT serial_norm, 2 * CASE WHEN i < n THEN code_without(code, n, i) ELSE code END + (component = 'panel')::INT AS key
+    SELECT serial_norm, near_key(component, code, n, i) AS key
     FROM missing JOIN range(0, 10) r(i) ON i < n OR (i = n AND length(serial_norm) < 10)
 ), probe_keys AS (
-    SELECT serial_norm, 2 * CASE WHEN i < n THEN code_without(code, n, i) ELSE code END + (component = 'panel')::INT AS key
+    SELECT serial_norm, near_key(component, code, n, i) AS key
     FROM probes JOIN range(0, 10) r(i) ON i < n OR (i = n AND length(serial_norm) < 10)
 )
 SELECT DISTINCT CASE m.key % 2 WHEN 1 THEN 'panel' ELSE 'inverter' END AS component,

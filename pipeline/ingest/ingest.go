@@ -10,8 +10,12 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"stcrecon/pipeline/store"
 	queries "stcrecon/sql"
@@ -98,9 +102,12 @@ type Ingester struct {
 }
 
 // Ingest loads the files named, and every recognised file in the folders
-// named, folder files in name (byte) order. A file that fails is reported in its
-// FileResult and does not stop the others; the error is for failures of the
-// program or the store, after which nothing more is tried.
+// named, folder files in name (byte) order: the ledger files in one lane and
+// the others in a second, side by side (splitLanes), each file in its own
+// transaction. A file that fails is reported in its FileResult and does not
+// stop the others; the error is for failures of the program or the store,
+// after which each lane stops once the file it is on is done. The results
+// come in the order of the files.
 func (in *Ingester) Ingest(ctx context.Context, paths []string) (out []FileResult, err error) {
 	files, ignored, err := Expand(paths)
 	if err != nil {
@@ -122,52 +129,178 @@ func (in *Ingester) Ingest(ctx context.Context, paths []string) (out []FileResul
 		}
 		in.log().Info("ingest: checkpoint", "seconds", time.Since(t0).Seconds())
 	}()
-	// what an earlier run on this connection may have left
-	if err := dropTemp(ctx, conn, tempNames...); err != nil {
+	// The file ids are taken now, in the order of the files, so a file's id
+	// does not depend on which lane commits first (the ledgers' ranking and
+	// claim amendments go by file id). A file skipped as loaded before leaves
+	// its id unused.
+	ids, err := reserveFileIDs(ctx, conn, len(files))
+	if err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
+	results := make([]*FileResult, len(files))
+	g, gctx := errgroup.WithContext(ctx)
+	var gate checkpointGate
+	for _, lane := range splitLanes(files) {
+		g.Go(func() error {
+			return in.runLane(gctx, lane, files, ids, results, &gate)
+		})
+	}
+	err = g.Wait()
 	out = ignored
-	// Each file's first read (open, hash, CSV byte scan: Go, no DuckDB) runs
-	// while the file before it loads, so it overlaps DuckDB's work (a commit's
-	// checkpoint, for one, runs on one core) instead of adding to it. A file's
-	// seconds run from the end of the file before it, so they still add up to
-	// the run.
+	for _, r := range results {
+		if r != nil {
+			out = append(out, *r)
+		}
+	}
+	if err == nil {
+		// a lane stops quietly when the other failed or ctx ended
+		err = ctx.Err()
+	}
+	return out, err
+}
+
+// splitLanes puts the ledger files in one lane and every other file in the
+// other, each in the order given. The two lanes load side by side on their
+// own connections: a ledger's INSERT and commit run mostly on one core, and
+// a run of claims files is mostly fixed costs per file, so together they use
+// the second core. Files of one kind stay in one lane, in order, so a later
+// file of a kind always commits after an earlier one.
+func splitLanes(files []string) [][]int {
+	var ledgers, others []int
+	for i, path := range files {
+		switch kind, _ := KindOf(filepath.Base(path)); kind {
+		case PanelLedger, InverterLedger:
+			ledgers = append(ledgers, i)
+		default:
+			others = append(others, i)
+		}
+	}
+	var lanes [][]int
+	for _, l := range [][]int{others, ledgers} {
+		if len(l) > 0 {
+			lanes = append(lanes, l)
+		}
+	}
+	return lanes
+}
+
+// reserveFileIDs takes n file ids from the store's sequence, in increasing
+// order.
+func reserveFileIDs(ctx context.Context, conn *sql.Conn, n int) ([]int64, error) {
+	ids := make([]int64, 0, n)
+	// n is written into the statement: DuckDB 1.1 takes a prepared statement
+	// that calls nextval for read-only, and then refuses to commit it.
+	rows, err := conn.QueryContext(ctx, `SELECT nextval('file_seq') AS id FROM range(`+strconv.Itoa(n)+`) ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(ids) != n {
+		return nil, fmt.Errorf("reserved %d file ids of %d", len(ids), n)
+	}
+	return ids, nil
+}
+
+// runLane loads the files at the positions lane, one after another, on a
+// connection of its own, and puts each result at its position in results.
+// Each file's first read (open, hash, CSV byte scan: Go, no DuckDB) runs
+// while the file before it loads, so it overlaps DuckDB's work (a commit's
+// checkpoint, for one, runs on one core) instead of adding to it. A file's
+// seconds run from the end of the file before it in its lane.
+func (in *Ingester) runLane(ctx context.Context, lane []int, files []string, ids []int64, results []*FileResult, gate *checkpointGate) error {
+	conn, err := in.Store.DB.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("ingest: %w", err)
+	}
+	defer conn.Close()
+	// what an earlier run on this connection may have left
+	if err := dropTemp(ctx, conn, tempNames...); err != nil {
+		return fmt.Errorf("ingest: %w", err)
+	}
 	var ahead chan *firstRead
 	defer func() {
 		if ahead != nil {
 			(<-ahead).close()
 		}
 	}()
-	for i, path := range files {
+	for n, i := range lane {
 		if err := ctx.Err(); err != nil {
-			return out, err
+			return nil // the caller reports it
 		}
 		t0 := time.Now()
 		var first *firstRead
 		if ahead != nil {
 			first, ahead = <-ahead, nil
 		} else {
-			first = readFirst(ctx, path)
+			first = readFirst(ctx, files[i])
 		}
-		if i+1 < len(files) {
+		if n+1 < len(lane) {
 			ahead = make(chan *firstRead, 1)
-			go func(path string, ch chan<- *firstRead) { ch <- readFirst(ctx, path) }(files[i+1], ahead)
+			go func(path string, ch chan<- *firstRead) { ch <- readFirst(ctx, path) }(files[lane[n+1]], ahead)
 		}
-		res, err := in.ingestFile(ctx, conn, path, first)
-		if err != nil {
-			return out, fmt.Errorf("ingest %s: %w", path, err)
-		}
-		if res.Status == Rejected {
+		gate.enter()
+		res, err := in.ingestFile(ctx, conn, files[i], ids[i], first, gate)
+		if err == nil && res.Status == Rejected {
 			// what a file rejected half way may have left (a loaded file
 			// drops its own)
-			if err := dropTemp(ctx, conn, tempNames...); err != nil {
-				return out, fmt.Errorf("ingest %s: %w", path, err)
+			err = dropTemp(ctx, conn, tempNames...)
+		}
+		gate.leave()
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
 			}
+			return fmt.Errorf("ingest %s: %w", files[i], err)
 		}
 		in.logResult(res, time.Since(t0))
-		out = append(out, res)
+		results[i] = &res
 	}
-	return out, nil
+	return nil
+}
+
+// checkpointGate lets a lane's commit checkpoint the store while the other
+// lane loads. DuckDB checkpoints at a commit only when no other transaction
+// is open, so a lane holds the gate shared while it works on a file, and a
+// commit that means to checkpoint (commitLoad) waits to hold it alone: the
+// other lane finishes its file (a claims file takes a fraction of a second)
+// and waits.
+type checkpointGate struct{ mu sync.RWMutex }
+
+func (g *checkpointGate) enter() {
+	if g != nil {
+		g.mu.RLock()
+	}
+}
+
+func (g *checkpointGate) leave() {
+	if g != nil {
+		g.mu.RUnlock()
+	}
+}
+
+// alone runs f while no other lane is working on a file. The caller is inside
+// the gate (enter) and stays inside it.
+func (g *checkpointGate) alone(f func() error) error {
+	if g == nil {
+		return f()
+	}
+	g.mu.RUnlock()
+	g.mu.Lock()
+	defer func() {
+		g.mu.Unlock()
+		g.mu.RLock()
+	}()
+	return f()
 }
 
 // deferCheckpoints raises DuckDB's checkpoint_threshold for the run, so the
@@ -212,20 +345,22 @@ const rowGroupRows = 122880
 // database; the checkpoint also writes what earlier files left in the log).
 // When DuckDB cannot checkpoint (another transaction is open), the commit
 // goes through the log as before.
-func commitLoad(ctx context.Context, conn *sql.Conn, tx *sql.Tx, rows int64) (err error) {
+func commitLoad(ctx context.Context, conn *sql.Conn, tx *sql.Tx, rows int64, gate *checkpointGate) error {
 	if rows < rowGroupRows {
 		return tx.Commit()
 	}
-	if _, err := conn.ExecContext(ctx, `SET checkpoint_threshold = '0B'`); err != nil {
-		return err
-	}
-	defer func() {
-		_, rerr := conn.ExecContext(context.WithoutCancel(ctx), `SET checkpoint_threshold = '`+runCheckpointThreshold+`'`)
-		if err == nil {
-			err = rerr
+	return gate.alone(func() (err error) {
+		if _, err := conn.ExecContext(ctx, `SET checkpoint_threshold = '0B'`); err != nil {
+			return err
 		}
-	}()
-	return tx.Commit()
+		defer func() {
+			_, rerr := conn.ExecContext(context.WithoutCancel(ctx), `SET checkpoint_threshold = '`+runCheckpointThreshold+`'`)
+			if err == nil {
+				err = rerr
+			}
+		}()
+		return tx.Commit()
+	})
 }
 
 // Expand lists what Ingest reads for paths, in order. Folders become their
@@ -327,7 +462,7 @@ func (r *firstRead) close() {
 
 // ingestFile loads one file in one transaction, or rejects it whole, from its
 // first read. The returned error is kept for failures of the store itself.
-func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string, first *firstRead) (FileResult, error) {
+func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string, fileID int64, first *firstRead, gate *checkpointGate) (FileResult, error) {
 	defer first.close()
 	name := filepath.Base(path)
 	res := FileResult{Path: path}
@@ -343,7 +478,7 @@ func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string,
 		}
 		fe.File = name
 		res.Status, res.Err = Rejected, fe
-		return res, in.recordRejectedFile(ctx, conn, path, kind, format, sum, size, fe)
+		return res, in.recordRejectedFile(ctx, conn, path, fileID, kind, format, sum, size, fe)
 	}
 	file, scan, err := first.file, first.scan, first.err
 	if err != nil {
@@ -432,7 +567,7 @@ func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string,
 	for i := range bad {
 		bad[i].File = name
 	}
-	if err := in.load(ctx, conn, path, kind, format, sum, size, layout, bad, &res); err != nil {
+	if err := in.load(ctx, conn, path, fileID, kind, format, sum, size, layout, bad, gate, &res); err != nil {
 		var fe *FileError
 		if errors.As(err, &fe) {
 			return reject(err)
@@ -447,8 +582,8 @@ func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string,
 
 // load validates the staged rows with load/<kind>.sql and writes the good rows,
 // the rejects and the file's record in one transaction.
-func (in *Ingester) load(ctx context.Context, conn *sql.Conn, path string, kind Kind, format, sum string, size int64,
-	layout Layout, bad []Reject, res *FileResult) error {
+func (in *Ingester) load(ctx context.Context, conn *sql.Conn, path string, fileID int64, kind Kind, format, sum string, size int64,
+	layout Layout, bad []Reject, gate *checkpointGate, res *FileResult) error {
 	name := filepath.Base(path)
 	if err := stageColumns(ctx, conn, layout); err != nil {
 		return err
@@ -458,10 +593,9 @@ func (in *Ingester) load(ctx context.Context, conn *sql.Conn, path string, kind 
 		return err
 	}
 	defer tx.Rollback()
-	var fileID int64
-	if err := tx.QueryRowContext(ctx, `INSERT INTO files (name, path, kind, format, sha256, size_bytes, status, ingested_at)
-		VALUES (?, ?, ?, ?, ?, ?, 'loaded', ?) RETURNING file_id`,
-		name, path, string(kind), format, sum, size, in.now()).Scan(&fileID); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO files (file_id, name, path, kind, format, sha256, size_bytes, status, ingested_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 'loaded', ?)`,
+		fileID, name, path, string(kind), format, sum, size, in.now()); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stage_file AS SELECT ?::BIGINT AS file_id, ?::TIMESTAMP AS ingested_at`,
@@ -512,7 +646,7 @@ func (in *Ingester) load(ctx context.Context, conn *sql.Conn, path string, kind 
 		}
 	}
 	t0 := time.Now()
-	if err := commitLoad(ctx, conn, tx, res.Rows); err != nil {
+	if err := commitLoad(ctx, conn, tx, res.Rows, gate); err != nil {
 		return err
 	}
 	in.timed(name, "commit", t0)
@@ -654,7 +788,7 @@ func stageColumns(ctx context.Context, conn *sql.Conn, l Layout) error {
 }
 
 // recordRejectedFile notes a file rejected whole, so it shows in rejects.csv.
-func (in *Ingester) recordRejectedFile(ctx context.Context, conn *sql.Conn, path string, kind Kind, format, sum string, size int64, fe *FileError) error {
+func (in *Ingester) recordRejectedFile(ctx context.Context, conn *sql.Conn, path string, fileID int64, kind Kind, format, sum string, size int64, fe *FileError) error {
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -667,10 +801,9 @@ func (in *Ingester) recordRejectedFile(ctx context.Context, conn *sql.Conn, path
 	if format != "" {
 		f = format
 	}
-	var fileID int64
-	if err := tx.QueryRowContext(ctx, `INSERT INTO files (name, path, kind, format, sha256, size_bytes, status, error, ingested_at)
-		VALUES (?, ?, ?, ?, ?, ?, 'rejected', ?, ?) RETURNING file_id`,
-		filepath.Base(path), path, k, f, sum, size, fe.Msg, in.now()).Scan(&fileID); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO files (file_id, name, path, kind, format, sha256, size_bytes, status, error, ingested_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 'rejected', ?, ?)`,
+		fileID, filepath.Base(path), path, k, f, sum, size, fe.Msg, in.now()); err != nil {
 		return err
 	}
 	var line any

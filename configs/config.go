@@ -86,6 +86,9 @@ var memoryLimitRE = regexp.MustCompile(`^(?i)[0-9]+(\.[0-9]+)? ?(B|KB|MB|GB|TB|K
 // Ingest tunes loading.
 type Ingest struct {
 	ProgressEveryRows int `yaml:"progress_every_rows"`
+	// DuckDBThreads is DuckDB's thread count while ingest loads; 0 means 1
+	// (pipeline/ingest withThreads says why).
+	DuckDBThreads int `yaml:"duckdb_threads"`
 }
 
 // STC holds the figures of the STC arithmetic (data contract section 2).
@@ -262,6 +265,9 @@ func (c *Config) validate() error {
 	}
 	if c.DuckDB.Threads < 0 {
 		return fmt.Errorf("duckdb.threads: %d must be 0 (one per core) or more", c.DuckDB.Threads)
+	}
+	if c.Ingest.DuckDBThreads < 0 {
+		return fmt.Errorf("ingest.duckdb_threads: %d must be 0 (one) or more", c.Ingest.DuckDBThreads)
 	}
 	if c.Ingest.ProgressEveryRows <= 0 {
 		c.Ingest.ProgressEveryRows = 250000

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"stcrecon/pipeline/storetest"
@@ -97,4 +98,36 @@ func TestIngestFailureInOneLaneStopsBoth(t *testing.T) {
 	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT count(*) FROM panel_ledger"), "0")
 	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT count(*) FROM files f
 		WHERE f.kind = 'claims' AND f.rows_loaded <> (SELECT count(*) FROM claims c WHERE c.file_id = f.file_id)`), "0")
+}
+
+// A run loads with DuckDB's thread count at Threads (1 when 0) and puts the
+// store's own back afterwards.
+func TestIngestThreads(t *testing.T) {
+	dir, _ := laneFolder(t)
+	for _, threads := range []int{0, 3} {
+		st := storetest.MustOpen(t)
+		if _, err := st.DB.Exec("SET threads = 2"); err != nil {
+			t.Fatal(err)
+		}
+		in := newIngester(st)
+		in.Threads = threads
+		seen := map[int64]bool{}
+		var mu sync.Mutex
+		in.afterLoad = func(ctx context.Context, tx *sql.Tx) error {
+			var n int64
+			err := tx.QueryRowContext(ctx, "SELECT current_setting('threads')").Scan(&n)
+			mu.Lock()
+			seen[n] = true
+			mu.Unlock()
+			return err
+		}
+		if _, err := in.Ingest(context.Background(), []string{dir}); err != nil {
+			t.Fatal(err)
+		}
+		want := int64(max(threads, 1))
+		if len(seen) != 1 || !seen[want] {
+			t.Errorf("Threads %d: loaded with %v threads, want %d", threads, seen, want)
+		}
+		storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT current_setting('threads')"), "2")
+	}
 }

@@ -198,7 +198,7 @@ func run(ctx context.Context) error {
 	}
 	fmt.Printf("rows: %d (%d ledger) base + %d night; night claims: %d\n", sc.BaseRows, sc.LedgerRows, sc.NightRows, sc.NightClaim)
 	if n, secs, ckpt, err := ledgerRate(filepath.Join(logs, "ingest_base.log")); err == nil && secs > 0 {
-		fmt.Printf("ledger files: %d rows in %.2f s = %.0f rows/s (each file from its read to its commit; the run's closing checkpoint, %.2f s, apart)\n",
+		fmt.Printf("ledger files: %d rows in %.2f s = %.0f rows/s (the ledger lane: each file from its read to its commit, while the other lane loads the other files; the run's closing checkpoint, %.2f s, apart)\n",
 			n, secs, float64(n)/secs, ckpt)
 	}
 	fmt.Printf("verify: %s\n", verdict)

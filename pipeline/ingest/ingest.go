@@ -109,8 +109,9 @@ type Ingester struct {
 // the others in a second, side by side (splitLanes), each file in its own
 // transaction. A file that fails is reported in its FileResult and does not
 // stop the others; the error is for failures of the program or the store,
-// after which each lane stops once the file it is on is done. The results
-// come in the order of the files.
+// after which nothing more is tried: the other lane's file in progress is
+// interrupted and rolled back, as on a cancelled ctx. The results come in the
+// order of the files.
 func (in *Ingester) Ingest(ctx context.Context, paths []string) (out []FileResult, err error) {
 	files, ignored, err := Expand(paths)
 	if err != nil {

@@ -73,9 +73,10 @@ func TestIngestFileIDsFollowTheFiles(t *testing.T) {
 	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT count(*) FROM claims"), "6")
 }
 
-// When the store fails in one lane, the other stops after the file it is on
-// (how far it got depends on timing): the failed file leaves nothing, and
-// every file recorded has all its rows.
+// When the store fails in one lane, the other stops too: its file in
+// progress, if any, is interrupted and rolled back (how far it got depends on
+// timing). The failed file leaves nothing, and every file recorded has all
+// its rows.
 func TestIngestFailureInOneLaneStopsBoth(t *testing.T) {
 	dir, _ := laneFolder(t)
 	st := storetest.MustOpen(t)

@@ -11,9 +11,16 @@ import (
 
 // Every single edit of a ledger serial, at every position, is found as a typo
 // of it: the four lookup keys of sql/audit/triage.sql together leave no
-// position out, for a serial of the claim's length and one shorter or longer.
+// position out, for a serial of the claim's length and one shorter or longer;
+// for a long serial, and for one shorter than the 8 characters a tail key
+// covers.
 func TestTriageFindsEveryOneEditTypo(t *testing.T) {
-	const serial = "AB1234567890XY"
+	for _, serial := range []string{"AB1234567890XY", "K7M25"} {
+		t.Run(serial, func(t *testing.T) { testTriageFindsEveryOneEditTypo(t, serial) })
+	}
+}
+
+func testTriageFindsEveryOneEditTypo(t *testing.T, serial string) {
 	variants := map[string]bool{}
 	for i := 0; i <= len(serial); i++ {
 		variants[serial[:i]+"Q"+serial[i:]] = true // insertion

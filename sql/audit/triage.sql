@@ -50,11 +50,15 @@
 
 -- name: TriageMissing
 -- The serials to triage, once per (component, brand key, serial), with their
--- prefix, digits and number.
+-- prefix, digits and number. A panel serial's brand key is told from the
+-- claim's brand id that panel_matches carries (brand ids number the brand
+-- keys, sql/audit/names.sql): joining the million panel_matches rows to
+-- audit_claims by claim_id would read every row's claim_id text.
 CREATE OR REPLACE TEMP TABLE triage_missing AS
 WITH m AS (
-    SELECT DISTINCT 'panel' AS component, c.panel_brand_key AS brand_key, p.serial_norm
-    FROM panel_matches p JOIN audit_claims c USING (claim_id) WHERE p.ledger_file_id IS NULL
+    SELECT 'panel' AS component, k.brand_key, p.serial_norm
+    FROM (SELECT DISTINCT panel_brand_id, serial_norm FROM panel_matches WHERE ledger_file_id IS NULL) p
+    LEFT JOIN (SELECT DISTINCT brand_id, brand_key FROM name_keys) k ON k.brand_id = p.panel_brand_id
     UNION
     SELECT DISTINCT 'inverter', inverter_manufacturer_key, serial_norm
     FROM inverter_matches WHERE ledger_file_id IS NULL
@@ -88,60 +92,62 @@ FROM (
 -- integer key columns and its names per probe, never over the text of the
 -- serials.
 --
--- The typo keys of each missing serial m (triage_keys): m's own last 8
--- characters (own), and the last 8 of each substitution, insertion, deletion
--- or adjacent swap in t, m's last 9 characters, at a place that changes them,
--- kept with the edited t (edited), so that the full serial it stands for, m's
--- characters before t and then edited, can be told back for the few rows
--- found. Kept as integer keys (text_key, as the ledgers' tail_key), with m's
--- component. A key may repeat (an insertion next to the same character);
--- nothing downstream counts them. They are about 650 per missing serial (a
--- million at SF=1), made here rather than stored: each ledger's join takes
--- the keys of its own component straight into its hash table, so the panel
--- and inverter keys are made side by side and never written to a table
--- (measured at SF=1: 0.28 s against 0.43 s for a keys table, then the join).
+-- The typo keys of each missing serial m (keys): m's own last 8 characters
+-- (edit 'own'), and the last 8 of each substitution ('sub'), insertion
+-- ('ins'), deletion ('del') or adjacent swap ('swap') in t, m's last 9
+-- characters, at a place i of t that changes them, with the character c
+-- put in, so that the full serial a row found stands for can be told back
+-- (TriageNear). Kept as integer keys (text_key, as the ledgers' tail_key),
+-- with m's component. A key may repeat (an insertion next to the same
+-- character), and nothing downstream counts them. They are about 650 per
+-- missing serial (a million at SF=1), 640 of them substitutions and
+-- insertions of one of the 40 characters a serial may hold (contract §1).
+-- Those are made from their last 8 characters alone, as the text before c
+-- and the text after it (tails), taken once per place and joined to each
+-- character: one concatenation and one hash per key. The keys are made here
+-- rather than stored: each ledger's join takes the keys of its own component
+-- straight into its hash table, and no text but the key is made for the
+-- million keys that find nothing: the edited text is told back for the few
+-- rows found (measured at SF=1: the keys alone take 0.08 s so, against
+-- 0.19 s for editing the whole of t for each key, then taking its last 8).
 CREATE OR REPLACE TEMP TABLE triage_rows AS
 WITH m AS (
     SELECT mid, component, right(serial_norm, 9) AS t, length(right(serial_norm, 9)) AS n FROM triage_missing
-), pos AS (
-    SELECT unnest(range(0, 10)) AS i
 ), alpha AS (
     SELECT unnest(string_split('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-./_', '')) AS c
+), tails AS (
+    -- substitution of t[i] (i 0-based), i in the last 8: the last 8 of the
+    -- result are t's from place n - 8 up to i, c, then t's after i
+    SELECT mid, component, 'sub' AS edit, i, right(left(t, i), i - (n - 8)) AS before, substr(t, i + 2) AS after
+    FROM m, range(0, 9) p(i) WHERE i < n AND i >= n - 8
+    UNION ALL -- insertion of c before t[i] (i = n appends): the result has n + 1 characters
+    SELECT mid, component, 'ins', i, right(left(t, i), i - (n - 7)), substr(t, i + 1)
+    FROM m, range(0, 10) p(i) WHERE i <= n AND i > n - 8
 ), keys AS (
-    SELECT mid, component, NULL::VARCHAR AS edited, right(t, 8) AS key FROM m
-    UNION ALL -- substitutions in the last 8
-    SELECT mid, component, e, right(e, 8) FROM (
-        SELECT mid, component, left(t, i) || c || substr(t, i + 2) AS e
-        FROM m, pos, alpha WHERE i < n AND i >= n - 8)
-    UNION ALL -- insertions into the last 8 (before t[i]; i = n appends)
-    SELECT mid, component, e, right(e, 8) FROM (
-        SELECT mid, component, left(t, i) || c || substr(t, i + 1) AS e
-        FROM m, pos, alpha WHERE i <= n AND i > n - 8)
-    UNION ALL -- deletions from the last 8
-    SELECT mid, component, e, right(e, 8) FROM (
-        SELECT mid, component, left(t, i) || substr(t, i + 2) AS e FROM m, pos WHERE i < n AND i >= n - 8)
-    UNION ALL -- swaps of two adjacent characters (of t: each touches the last 8)
-    SELECT mid, component, e, right(e, 8) FROM (
-        SELECT mid, component, left(t, i) || substr(t, i + 2, 1) || substr(t, i + 1, 1) || substr(t, i + 3) AS e
-        FROM m, pos WHERE i < n - 1)
-),
-triage_keys AS (
-    SELECT mid, component, edited, text_key(key) AS tail_key FROM keys
+    SELECT mid, component, 'own' AS edit, NULL::BIGINT AS i, NULL::VARCHAR AS c, text_key(right(t, 8)) AS tail_key FROM m
+    UNION ALL
+    SELECT mid, component, edit, i, c, text_key(before || c || after) FROM tails, alpha
+    UNION ALL -- deletion of t[i], i in the last 8
+    SELECT mid, component, 'del', i, NULL, text_key(right(left(t, i) || substr(t, i + 2), 8))
+    FROM m, range(0, 9) p(i) WHERE i < n AND i >= n - 8
+    UNION ALL -- swap of t[i] and t[i + 1] (each touches the last 8 of t)
+    SELECT mid, component, 'swap', i, NULL, text_key(right(left(t, i) || substr(t, i + 2, 1) || substr(t, i + 1, 1) || substr(t, i + 3), 8))
+    FROM m, range(0, 9) p(i) WHERE i < n - 1
 )
-SELECT 'panel' AS component, 'typo' AS probe, k.mid, k.edited, NULL::VARCHAR AS bucket,
+SELECT 'panel' AS component, 'typo' AS probe, k.mid, k.edit, k.i, k.c, NULL::VARCHAR AS bucket,
     l.tail_key, l.bucket_key, NULL::SMALLINT AS tail3, l.licensee AS brand, NULL::VARCHAR AS supplier_name
-FROM panel_ledger l JOIN triage_keys k USING (tail_key)
+FROM panel_ledger l JOIN keys k USING (tail_key)
 WHERE k.component = 'panel'
 UNION ALL
-SELECT 'panel', 'range', b.mid, NULL, b.bucket, l.tail_key, l.bucket_key, l.tail3, l.licensee, l.supplier_name
+SELECT 'panel', 'range', b.mid, NULL, NULL, NULL, b.bucket, l.tail_key, l.bucket_key, l.tail3, l.licensee, l.supplier_name
 FROM panel_ledger l JOIN triage_buckets b USING (bucket_key)
 WHERE b.component = 'panel'
 UNION ALL
-SELECT 'inverter', 'typo', k.mid, k.edited, NULL, l.tail_key, l.bucket_key, NULL, l.manufacturer, NULL
-FROM inverter_ledger l JOIN triage_keys k USING (tail_key)
+SELECT 'inverter', 'typo', k.mid, k.edit, k.i, k.c, NULL, l.tail_key, l.bucket_key, NULL, l.manufacturer, NULL
+FROM inverter_ledger l JOIN keys k USING (tail_key)
 WHERE k.component = 'inverter'
 UNION ALL
-SELECT 'inverter', 'range', b.mid, NULL, b.bucket, l.tail_key, l.bucket_key, l.tail3, l.manufacturer, NULL
+SELECT 'inverter', 'range', b.mid, NULL, NULL, NULL, b.bucket, l.tail_key, l.bucket_key, l.tail3, l.manufacturer, NULL
 FROM inverter_ledger l JOIN triage_buckets b USING (bucket_key)
 WHERE b.component = 'inverter';
 
@@ -153,7 +159,8 @@ WHERE b.component = 'inverter';
 -- tail_key and bucket_key, the keys of its last 8 and of all but its last 3
 -- characters, together cover every character of it, so a wrong candidate
 -- would need two hash collisions at once.
---   typo, edited in t: m's characters before t, then edited,
+--   typo, an edit of t: m's characters before t (head9), then t with that
+--     edit made (the edit, place i and character c the row was found by),
 --   typo, own key: the row ends in m's last 8, so it is one edit of m's
 --     characters before them (h) followed by them: each such edit is tried,
 --   range, m's digit count 3 or more: the bucket, then the row's tail3 (its
@@ -163,9 +170,11 @@ WHERE b.component = 'inverter';
 -- prefix, digit count and distance (range).
 CREATE OR REPLACE TEMP TABLE triage_near AS
 WITH m AS (
-    SELECT *, left(serial_norm, greatest(n - 9, 0)) AS head9, left(serial_norm, greatest(n - 8, 0)) AS h FROM triage_missing
+    SELECT *, left(serial_norm, greatest(n - 9, 0)) AS head9, right(serial_norm, 9) AS t,
+        left(serial_norm, greatest(n - 8, 0)) AS h
+    FROM triage_missing
 ), own_hits AS (
-    SELECT DISTINCT r.component, r.mid FROM triage_rows r WHERE r.probe = 'typo' AND r.edited IS NULL
+    SELECT DISTINCT r.component, r.mid FROM triage_rows r WHERE r.probe = 'typo' AND r.edit = 'own'
 ), alpha AS (
     SELECT unnest(string_split('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-./_', '')) AS c
 ), heads AS (
@@ -190,13 +199,20 @@ WITH m AS (
     FROM m, LATERAL (SELECT unnest(range(0, CASE WHEN length(m.digits) < 3 THEN (10 ^ length(m.digits))::BIGINT ELSE 0 END)) AS k) k
     WHERE m.number IS NOT NULL AND length(m.digits) < 3
 ), hits AS (
-    SELECT r.component, r.probe, r.mid, r.brand, r.supplier_name, m.head9 || r.edited AS near, r.bucket_key, NULL::UBIGINT AS tail_key
+    SELECT r.component, r.probe, r.mid, r.brand, r.supplier_name,
+        m.head9 || CASE r.edit
+            WHEN 'sub' THEN left(m.t, r.i) || r.c || substr(m.t, r.i + 2)
+            WHEN 'ins' THEN left(m.t, r.i) || r.c || substr(m.t, r.i + 1)
+            WHEN 'del' THEN left(m.t, r.i) || substr(m.t, r.i + 2)
+            WHEN 'swap' THEN left(m.t, r.i) || substr(m.t, r.i + 2, 1) || substr(m.t, r.i + 1, 1) || substr(m.t, r.i + 3)
+        END AS near,
+        r.bucket_key, NULL::UBIGINT AS tail_key
     FROM triage_rows r JOIN m USING (component, mid)
-    WHERE r.probe = 'typo' AND r.edited IS NOT NULL
+    WHERE r.probe = 'typo' AND r.edit <> 'own'
     UNION ALL
     SELECT r.component, r.probe, r.mid, r.brand, r.supplier_name, h.near, r.bucket_key, NULL
     FROM triage_rows r JOIN heads h USING (component, mid)
-    WHERE r.probe = 'typo' AND r.edited IS NULL
+    WHERE r.probe = 'typo' AND r.edit = 'own'
     UNION ALL
     SELECT r.component, r.probe, r.mid, r.brand, r.supplier_name, r.bucket || lpad(r.tail3::VARCHAR, 3, '0'), NULL, r.tail_key
     FROM triage_rows r JOIN m USING (component, mid)

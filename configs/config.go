@@ -87,7 +87,7 @@ var memoryLimitRE = regexp.MustCompile(`^(?i)[0-9]+(\.[0-9]+)? ?(B|KB|MB|GB|TB|K
 type Ingest struct {
 	ProgressEveryRows int `yaml:"progress_every_rows"`
 	// DuckDBThreads is DuckDB's thread count while ingest loads; 0 means 1
-	// (pipeline/ingest withThreads says why).
+	// (pipeline/store WithThreads says why).
 	DuckDBThreads int `yaml:"duckdb_threads"`
 }
 

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -306,4 +307,33 @@ func TestKill9WhileWriting(t *testing.T) {
 		t.Fatalf("next run: %+v %v", run, err)
 	}
 	readManifest(t, dir)
+}
+
+// The audit folder is written with DuckDB on one thread, and the store's own
+// thread count is back afterwards, also when the write fails.
+func TestWriteAuditPutsThreadsBack(t *testing.T) {
+	for _, fail := range []bool{false, true} {
+		st := storetest.MustOpen(t)
+		loadStoreFiles(t, st)
+		if _, err := st.DB.Exec("SET threads = 3"); err != nil {
+			t.Fatal(err)
+		}
+		var during []string
+		afterFile = func(name string) error {
+			during = append(during, storetest.Query(t, st.DB, "SELECT current_setting('threads')")...)
+			if fail {
+				return errors.New("disk full")
+			}
+			return nil
+		}
+		_, _, err := auditInto(st, t.TempDir())
+		afterFile = nil
+		if fail != (err != nil) {
+			t.Fatalf("fail %v: error %v", fail, err)
+		}
+		if len(during) == 0 || slices.ContainsFunc(during, func(s string) bool { return s != "1" }) {
+			t.Errorf("fail %v: threads while writing %v, want 1", fail, during)
+		}
+		storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT current_setting('threads')"), "3")
+	}
 }

@@ -96,8 +96,7 @@ type Ingester struct {
 	Now func() time.Time
 	// ProgressEvery is how many rows of a large file pass between progress lines.
 	ProgressEvery int
-	// Threads is DuckDB's thread count while the run loads (see withThreads);
-	// 0 means 1.
+	// Threads is DuckDB's thread count while the run loads; 0 means 1.
 	Threads int
 	// afterLoad, if set, runs inside the file's transaction between loading its
 	// rows and recording it: tests use it to fail a file half way.
@@ -133,7 +132,12 @@ func (in *Ingester) Ingest(ctx context.Context, paths []string) (out []FileResul
 		}
 		in.log().Info("ingest: checkpoint", "seconds", time.Since(t0).Seconds())
 	}()
-	restoreThreads, err := withThreads(ctx, conn, in.Threads)
+	// One DuckDB thread by default: each lane runs on its own calling thread,
+	// and the two lanes keep two cores busy with work rather than one
+	// working and one spinning (store.WithThreads). Measured at SF=1 (all 46
+	// files, 2 cores): 15.0 s of CPU before lanes, 10.4-11.2 s with lanes on
+	// one thread, at no cost in wall time.
+	restoreThreads, err := store.WithThreads(ctx, conn, max(in.Threads, 1))
 	if err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
@@ -340,37 +344,6 @@ func deferCheckpoints(ctx context.Context, conn *sql.Conn) (restore func() error
 		_, err := conn.ExecContext(ctx, `CHECKPOINT`)
 		return err
 	}, nil
-}
-
-// withThreads sets DuckDB's thread count (a setting of the database) to n for
-// the run, 1 if n is 0, and returns what puts the old count back.
-//
-// One thread is the default because of how DuckDB 1.1 runs a statement: the
-// thread that called it runs the statement's tasks too, and while another of
-// DuckDB's threads runs the last task, the caller waits in a busy loop. Most
-// of a load (the ledger INSERT, a claims file's small statements) is one task
-// at a time, so a second DuckDB thread mostly burned a core spinning. With
-// one, each lane runs on its own calling thread and the two lanes keep two
-// cores busy with work. Measured at SF=1 (all 46 files, 2 cores): 15.0 s of
-// CPU before lanes, 10.4-11.2 s with lanes and one thread, at no cost in wall
-// time.
-func withThreads(ctx context.Context, conn *sql.Conn, n int) (restore func() error, err error) {
-	if n <= 0 {
-		n = 1
-	}
-	var was int64
-	if err := conn.QueryRowContext(ctx, `SELECT current_setting('threads')`).Scan(&was); err != nil {
-		return nil, err
-	}
-	set := func(n int64) error {
-		// SET takes no bound parameters: n is a number, never file text
-		_, err := conn.ExecContext(context.WithoutCancel(ctx), "SET threads = "+strconv.FormatInt(n, 10))
-		return err
-	}
-	if err := set(int64(n)); err != nil {
-		return nil, err
-	}
-	return func() error { return set(was) }, nil
 }
 
 // runCheckpointThreshold is the checkpoint_threshold of an ingest run.

@@ -1,0 +1,33 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+)
+
+// WithThreads sets DuckDB's thread count (a setting of the database, not of
+// conn) to n, and returns what puts the old count back.
+//
+// Why a step would want fewer threads: DuckDB 1.1 runs a statement's tasks on
+// the thread that called it as well as on its own threads, and while one of
+// its own runs the last task, the caller waits in a busy loop. A step whose
+// statements are mostly one task at a time, or whose Go code works beside
+// DuckDB, gets nothing from a second DuckDB thread on a 2-core machine but a
+// core spinning: ingest (two lanes, each on its own calling thread) and the
+// audit's files (Go encodes the workbook while DuckDB reads) run on one.
+func WithThreads(ctx context.Context, conn *sql.Conn, n int) (restore func() error, err error) {
+	var was int64
+	if err := conn.QueryRowContext(ctx, `SELECT current_setting('threads')`).Scan(&was); err != nil {
+		return nil, err
+	}
+	set := func(n int64) error {
+		// SET takes no bound parameters: n is a number, never file text
+		_, err := conn.ExecContext(context.WithoutCancel(ctx), "SET threads = "+strconv.FormatInt(n, 10))
+		return err
+	}
+	if err := set(int64(n)); err != nil {
+		return nil, err
+	}
+	return func() error { return set(was) }, nil
+}

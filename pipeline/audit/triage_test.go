@@ -11,11 +11,13 @@ import (
 
 // Every single edit of a ledger serial, at every position, is found as a typo
 // of it: the four lookup keys of sql/audit/triage.sql together leave no
-// position out, for a serial of the claim's length and one shorter or longer;
-// for a long serial, and for one shorter than the 8 characters a tail key
-// covers.
+// position out, for a serial of the claim's length and one shorter or longer:
+// for long serials whose last 3 characters are digits or not (a typo bucket's
+// rows are told back by their tail3, or by trying each ending), one of 8
+// characters (the shortest with typo buckets) and one shorter than the 8
+// characters a tail key covers.
 func TestTriageFindsEveryOneEditTypo(t *testing.T) {
-	for _, serial := range []string{"AB1234567890XY", "K7M25"} {
+	for _, serial := range []string{"AB1234567890XY", "JK0012345678", "AB-45678", "K7M25"} {
 		t.Run(serial, func(t *testing.T) { testTriageFindsEveryOneEditTypo(t, serial) })
 	}
 }

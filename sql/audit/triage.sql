@@ -21,9 +21,11 @@
 -- of every row it scans: it cannot fetch rows by id). A ledger serial S one
 -- edit from a missing serial m ends in the same 8 characters as m, or as one
 -- edit of m's last 9 characters that touches their last 8 (an edit further
--- left leaves the last 8 alone): a few hundred short keys per m. A range's
--- ends lie within 999 of m's number, so in one of three buckets of 1,000
--- numbers. The ledgers keep, as integers, the keys of their serials' last 8
+-- left leaves the last 8 alone): a few hundred short keys per m. Of a long m
+-- (8 characters or more), an edit of its last 3 characters leaves all but the
+-- last 3 of S equal to all but the last 2, 3 or 4 of m: three buckets of
+-- serials stand for the 250 keys of those edits. A range's ends lie within
+-- 999 of m's number, so in one of three buckets of 1,000 numbers. The ledgers keep, as integers, the keys of their serials' last 8
 -- characters (tail_key), of all but their last 3 (bucket_key) and the number
 -- of their last 3 digits (tail3) (sql/schema/12_serial_keys.sql,
 -- 13_triage_keys.sql); the claims' listings keep the key of their serial
@@ -71,22 +73,33 @@ SELECT row_number() OVER () AS mid, component, brand_key, serial_norm, n, digits
 FROM parts;
 
 -- name: TriageBuckets
--- Ranges: every ledger serial with m's prefix and digit count within 999 of
--- its number lies in one of three buckets of 1,000 numbers: equal but for the
--- last 3 characters to m, to m's number − 999 or to m's number + 999.
--- Kept as their integer keys (text_key, as the ledgers' bucket_key), with
--- m's component, and as text (bucket).
+-- The buckets of serials (all but their last 3 characters) to look in, kept
+-- as their integer keys (text_key, as the ledgers' bucket_key), with m's
+-- component, and as text (bucket):
+--   range: every ledger serial with m's prefix and digit count within 999 of
+--     its number lies in one of three buckets of 1,000 numbers: equal but for
+--     the last 3 characters to m, to m's number − 999 or to m's number + 999.
+--   typo (m of 8 characters or more): a serial S one edit from m, the edit in
+--     m's last 3 characters, is the bucket of all but m's last 3 (a
+--     substitution or swap), 2 (an insertion) or 4 (a deletion) characters,
+--     then 3 characters one edit from the rest of m (tail). Shorter serials
+--     take tail keys for those edits too (TriageRows): their buckets would be
+--     the short heads that many serials share.
 CREATE OR REPLACE TEMP TABLE triage_buckets AS
-SELECT DISTINCT mid, component, bucket, text_key(bucket) AS bucket_key
+SELECT DISTINCT mid, component, probe, bucket, tail, text_key(bucket) AS bucket_key
 FROM (
-    SELECT mid, component,
-        left(prefix || lpad((number + d.d)::VARCHAR, length(digits)::INTEGER, '0'), -3) AS bucket
+    SELECT mid, component, 'range' AS probe,
+        left(prefix || lpad((number + d.d)::VARCHAR, length(digits)::INTEGER, '0'), -3) AS bucket, NULL AS tail
     FROM triage_missing, (VALUES (-999), (0), (999)) d(d)
-    WHERE number IS NOT NULL AND number + d.d >= 0 AND length((number + d.d)::VARCHAR) <= length(digits));
+    WHERE number IS NOT NULL AND number + d.d >= 0 AND length((number + d.d)::VARCHAR) <= length(digits)
+    UNION ALL
+    SELECT mid, component, 'typo', left(serial_norm, -k), right(serial_norm, k)
+    FROM triage_missing, range(2, 5) r(k)
+    WHERE n >= 8);
 
 -- name: TriageRows
 -- The ledger rows whose tail_key is one of the typo keys (probe 'typo') or
--- whose bucket_key is one of triage_buckets ('range'), of the missing
+-- whose bucket_key is one of triage_buckets (its probe), of the missing
 -- serials of that ledger's component, with their integer keys, their brand,
 -- and for a range row its tail3 and supplier: a pass over each ledger's
 -- integer key columns and its names per probe, never over the text of the
@@ -97,11 +110,14 @@ FROM (
 -- ('ins'), deletion ('del') or adjacent swap ('swap') in t, m's last 9
 -- characters, at a place i of t that changes them, with the character c
 -- put in, so that the full serial a row found stands for can be told back
--- (TriageNear). Kept as integer keys (text_key, as the ledgers' tail_key),
+-- (TriageNear). Of a serial of 8 characters or more, the edits of its last 3
+-- characters are left out: its typo buckets find them (TriageBuckets). Kept as integer keys (text_key, as the ledgers' tail_key),
 -- with m's component. A key may repeat (an insertion next to the same
 -- character), and nothing downstream counts them. They are about 650 per
--- missing serial (a million at SF=1), 640 of them substitutions and
--- insertions of one of the 40 characters a serial may hold (contract §1).
+-- missing serial of fewer than 8 characters, 640 of them substitutions and
+-- insertions of one of the 40 characters a serial may hold (contract §1),
+-- and about 410 per longer one (650,000 at SF=1): the size of the join's
+-- hash table is most of what the probe costs.
 -- Those are made from their last 8 characters alone, as the text before c
 -- and the text after it (tails), taken once per place and joined to each
 -- character: one concatenation and one hash per key. The keys are made here
@@ -112,42 +128,46 @@ FROM (
 -- 0.19 s for editing the whole of t for each key, then taking its last 8).
 CREATE OR REPLACE TEMP TABLE triage_rows AS
 WITH m AS (
-    SELECT mid, component, right(serial_norm, 9) AS t, length(right(serial_norm, 9)) AS n FROM triage_missing
+    -- t, its length n, and the first place of t that an edit in the last 3
+    -- characters of a long serial takes (buckets: n - 3; none: n + 1)
+    SELECT mid, component, right(serial_norm, 9) AS t, length(right(serial_norm, 9)) AS n,
+        CASE WHEN length(serial_norm) >= 8 THEN length(right(serial_norm, 9)) - 3 ELSE 10 END AS b
+    FROM triage_missing
 ), alpha AS (
     SELECT unnest(string_split('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-./_', '')) AS c
 ), tails AS (
     -- substitution of t[i] (i 0-based), i in the last 8: the last 8 of the
     -- result are t's from place n - 8 up to i, c, then t's after i
     SELECT mid, component, 'sub' AS edit, i, right(left(t, i), i - (n - 8)) AS before, substr(t, i + 2) AS after
-    FROM m, range(0, 9) p(i) WHERE i < n AND i >= n - 8
+    FROM m, range(0, 9) p(i) WHERE i < n AND i >= n - 8 AND i < b
     UNION ALL -- insertion of c before t[i] (i = n appends): the result has n + 1 characters
     SELECT mid, component, 'ins', i, right(left(t, i), i - (n - 7)), substr(t, i + 1)
-    FROM m, range(0, 10) p(i) WHERE i <= n AND i > n - 8
+    FROM m, range(0, 10) p(i) WHERE i <= n AND i > n - 8 AND i < b + 1
 ), keys AS (
     SELECT mid, component, 'own' AS edit, NULL::BIGINT AS i, NULL::VARCHAR AS c, text_key(right(t, 8)) AS tail_key FROM m
     UNION ALL
     SELECT mid, component, edit, i, c, text_key(before || c || after) FROM tails, alpha
     UNION ALL -- deletion of t[i], i in the last 8
     SELECT mid, component, 'del', i, NULL, text_key(right(left(t, i) || substr(t, i + 2), 8))
-    FROM m, range(0, 9) p(i) WHERE i < n AND i >= n - 8
+    FROM m, range(0, 9) p(i) WHERE i < n AND i >= n - 8 AND i < b - 1
     UNION ALL -- swap of t[i] and t[i + 1] (each touches the last 8 of t)
     SELECT mid, component, 'swap', i, NULL, text_key(right(left(t, i) || substr(t, i + 2, 1) || substr(t, i + 1, 1) || substr(t, i + 3), 8))
-    FROM m, range(0, 9) p(i) WHERE i < n - 1
+    FROM m, range(0, 9) p(i) WHERE i < n - 1 AND i < b
 )
-SELECT 'panel' AS component, 'typo' AS probe, k.mid, k.edit, k.i, k.c, NULL::VARCHAR AS bucket,
+SELECT 'panel' AS component, 'typo' AS probe, k.mid, k.edit, k.i, k.c, NULL::VARCHAR AS bucket, NULL::VARCHAR AS tail,
     l.tail_key, l.bucket_key, NULL::SMALLINT AS tail3, l.licensee AS brand, NULL::VARCHAR AS supplier_name
 FROM panel_ledger l JOIN keys k USING (tail_key)
 WHERE k.component = 'panel'
 UNION ALL
-SELECT 'panel', 'range', b.mid, NULL, NULL, NULL, b.bucket, l.tail_key, l.bucket_key, l.tail3, l.licensee, l.supplier_name
+SELECT 'panel', b.probe, b.mid, NULL, NULL, NULL, b.bucket, b.tail, l.tail_key, l.bucket_key, l.tail3, l.licensee, l.supplier_name
 FROM panel_ledger l JOIN triage_buckets b USING (bucket_key)
 WHERE b.component = 'panel'
 UNION ALL
-SELECT 'inverter', 'typo', k.mid, k.edit, k.i, k.c, NULL, l.tail_key, l.bucket_key, NULL, l.manufacturer, NULL
+SELECT 'inverter', 'typo', k.mid, k.edit, k.i, k.c, NULL, NULL, l.tail_key, l.bucket_key, NULL, l.manufacturer, NULL
 FROM inverter_ledger l JOIN keys k USING (tail_key)
 WHERE k.component = 'inverter'
 UNION ALL
-SELECT 'inverter', 'range', b.mid, NULL, NULL, NULL, b.bucket, l.tail_key, l.bucket_key, l.tail3, l.manufacturer, NULL
+SELECT 'inverter', b.probe, b.mid, NULL, NULL, NULL, b.bucket, b.tail, l.tail_key, l.bucket_key, l.tail3, l.manufacturer, NULL
 FROM inverter_ledger l JOIN triage_buckets b USING (bucket_key)
 WHERE b.component = 'inverter';
 
@@ -163,6 +183,9 @@ WHERE b.component = 'inverter';
 --     edit made (the edit, place i and character c the row was found by),
 --   typo, own key: the row ends in m's last 8, so it is one edit of m's
 --     characters before them (h) followed by them: each such edit is tried,
+--   typo, bucket: the bucket, then the row's tail3 when its last 3
+--     characters are all digits, else each 3 characters one edit from the
+--     bucket's tail is tried,
 --   range, m's digit count 3 or more: the bucket, then the row's tail3 (its
 --     last 3 characters, all digits),
 --   range, fewer digits: each serial of m's prefix and digit count is tried.
@@ -193,6 +216,30 @@ WITH m AS (
         SELECT m.mid, m.component, m.serial_norm, left(h, p.i) || substr(h, p.i + 2, 1) || substr(h, p.i + 1, 1) || substr(h, p.i + 3)
         FROM m SEMI JOIN own_hits USING (component, mid), LATERAL (SELECT unnest(range(0, length(h) - 1)) AS i) p
     )
+), bucket_ends AS (
+    -- every 3 characters one edit from the tail of a typo bucket with rows
+    -- whose last 3 characters are not all digits (x)
+    SELECT component, mid, tail, x FROM (
+        SELECT component, mid, tail, left(tail, i) || c || substr(tail, i + 2) AS x
+        FROM (SELECT DISTINCT component, mid, tail FROM triage_rows
+              WHERE probe = 'typo' AND bucket IS NOT NULL AND tail3 IS NULL) b, range(0, 4) p(i), alpha
+        WHERE i < length(tail)
+        UNION ALL
+        SELECT component, mid, tail, left(tail, i) || c || substr(tail, i + 1)
+        FROM (SELECT DISTINCT component, mid, tail FROM triage_rows
+              WHERE probe = 'typo' AND bucket IS NOT NULL AND tail3 IS NULL) b, range(0, 5) p(i), alpha
+        WHERE i <= length(tail)
+        UNION ALL
+        SELECT component, mid, tail, left(tail, i) || substr(tail, i + 2)
+        FROM (SELECT DISTINCT component, mid, tail FROM triage_rows
+              WHERE probe = 'typo' AND bucket IS NOT NULL AND tail3 IS NULL) b, range(0, 4) p(i)
+        WHERE i < length(tail)
+        UNION ALL
+        SELECT component, mid, tail, left(tail, i) || substr(tail, i + 2, 1) || substr(tail, i + 1, 1) || substr(tail, i + 3)
+        FROM (SELECT DISTINCT component, mid, tail FROM triage_rows
+              WHERE probe = 'typo' AND bucket IS NOT NULL AND tail3 IS NULL) b, range(0, 3) p(i)
+        WHERE i < length(tail) - 1)
+    WHERE length(x) = 3
 ), small AS (
     -- every serial of the prefix and digit count of a missing serial with 1 or 2 digits
     SELECT m.mid, m.component, m.prefix || lpad(k.k::VARCHAR, length(m.digits)::INTEGER, '0') AS near
@@ -208,11 +255,19 @@ WITH m AS (
         END AS near,
         r.bucket_key, NULL::UBIGINT AS tail_key
     FROM triage_rows r JOIN m USING (component, mid)
-    WHERE r.probe = 'typo' AND r.edit <> 'own'
+    WHERE r.probe = 'typo' AND r.edit IN ('sub', 'ins', 'del', 'swap')
     UNION ALL
     SELECT r.component, r.probe, r.mid, r.brand, r.supplier_name, h.near, r.bucket_key, NULL
     FROM triage_rows r JOIN heads h USING (component, mid)
     WHERE r.probe = 'typo' AND r.edit = 'own'
+    UNION ALL
+    SELECT r.component, r.probe, r.mid, r.brand, r.supplier_name, r.bucket || lpad(r.tail3::VARCHAR, 3, '0'), NULL, r.tail_key
+    FROM triage_rows r
+    WHERE r.probe = 'typo' AND r.bucket IS NOT NULL AND r.tail3 IS NOT NULL
+    UNION ALL
+    SELECT r.component, r.probe, r.mid, r.brand, r.supplier_name, r.bucket || e.x, NULL, r.tail_key
+    FROM triage_rows r JOIN bucket_ends e USING (component, mid, tail)
+    WHERE r.probe = 'typo' AND r.bucket IS NOT NULL AND r.tail3 IS NULL
     UNION ALL
     SELECT r.component, r.probe, r.mid, r.brand, r.supplier_name, r.bucket || lpad(r.tail3::VARCHAR, 3, '0'), NULL, r.tail_key
     FROM triage_rows r JOIN m USING (component, mid)

@@ -183,6 +183,7 @@ WHERE b.component = 'inverter';
 --     edit made (the edit, place i and character c the row was found by),
 --   typo, own key: the row ends in m's last 8, so it is one edit of m's
 --     characters before them (h) followed by them: each such edit is tried,
+--     joined to the row by the bucket key it would have,
 --   typo, bucket: the bucket, then the row's tail3 when its last 3
 --     characters are all digits, else each 3 characters one edit from the
 --     bucket's tail is tried,
@@ -201,44 +202,41 @@ WITH m AS (
 ), alpha AS (
     SELECT unnest(string_split('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-./_', '')) AS c
 ), heads AS (
-    -- the edits of h of the missing serials with own-key rows
-    SELECT mid, component, hv || right(serial_norm, 8) AS near FROM (
-        SELECT m.mid, m.component, m.serial_norm, left(h, p.i) || a.c || substr(h, p.i + 2) AS hv
-        FROM m SEMI JOIN own_hits USING (component, mid), LATERAL (SELECT unnest(range(0, length(h))) AS i) p, alpha a
-        WHERE a.c <> substr(h, p.i + 1, 1)
-        UNION ALL
-        SELECT m.mid, m.component, m.serial_norm, left(h, p.i) || a.c || substr(h, p.i + 1)
-        FROM m SEMI JOIN own_hits USING (component, mid), LATERAL (SELECT unnest(range(0, length(h) + 1)) AS i) p, alpha a
-        UNION ALL
-        SELECT m.mid, m.component, m.serial_norm, left(h, p.i) || substr(h, p.i + 2)
-        FROM m SEMI JOIN own_hits USING (component, mid), LATERAL (SELECT unnest(range(0, length(h))) AS i) p
-        UNION ALL
-        SELECT m.mid, m.component, m.serial_norm, left(h, p.i) || substr(h, p.i + 2, 1) || substr(h, p.i + 1, 1) || substr(h, p.i + 3)
-        FROM m SEMI JOIN own_hits USING (component, mid), LATERAL (SELECT unnest(range(0, length(h) - 1)) AS i) p
-    )
+    -- the edits of h of the missing serials with own-key rows, with the
+    -- bucket key each would have: a row is matched on it (a substitution of
+    -- a character by itself is m, which no row holds)
+    SELECT mid, component, near, text_key(left(near, -3)) AS bucket_key FROM (
+        SELECT mid, component, hv || right(serial_norm, 8) AS near FROM (
+            SELECT m.mid, m.component, m.serial_norm, left(h, p.i) || a.c || substr(h, p.i + 2) AS hv
+            FROM m SEMI JOIN own_hits USING (component, mid), LATERAL (SELECT unnest(range(0, length(h))) AS i) p, alpha a
+            UNION ALL
+            SELECT m.mid, m.component, m.serial_norm, left(h, p.i) || a.c || substr(h, p.i + 1)
+            FROM m SEMI JOIN own_hits USING (component, mid), LATERAL (SELECT unnest(range(0, length(h) + 1)) AS i) p, alpha a
+            UNION ALL
+            SELECT m.mid, m.component, m.serial_norm, left(h, p.i) || substr(h, p.i + 2)
+            FROM m SEMI JOIN own_hits USING (component, mid), LATERAL (SELECT unnest(range(0, length(h))) AS i) p
+            UNION ALL
+            SELECT m.mid, m.component, m.serial_norm, left(h, p.i) || substr(h, p.i + 2, 1) || substr(h, p.i + 1, 1) || substr(h, p.i + 3)
+            FROM m SEMI JOIN own_hits USING (component, mid), LATERAL (SELECT unnest(range(0, length(h) - 1)) AS i) p
+        ))
+), other_ends AS (
+    -- the typo buckets with rows whose last 3 characters are not all digits
+    SELECT DISTINCT component, mid, tail FROM triage_rows
+    WHERE probe = 'typo' AND bucket IS NOT NULL AND tail3 IS NULL
 ), bucket_ends AS (
-    -- every 3 characters one edit from the tail of a typo bucket with rows
-    -- whose last 3 characters are not all digits (x)
+    -- every 3 characters (x) one edit from the tail of such a bucket
     SELECT component, mid, tail, x FROM (
         SELECT component, mid, tail, left(tail, i) || c || substr(tail, i + 2) AS x
-        FROM (SELECT DISTINCT component, mid, tail FROM triage_rows
-              WHERE probe = 'typo' AND bucket IS NOT NULL AND tail3 IS NULL) b, range(0, 4) p(i), alpha
-        WHERE i < length(tail)
+        FROM other_ends, range(0, 4) p(i), alpha WHERE i < length(tail)
         UNION ALL
         SELECT component, mid, tail, left(tail, i) || c || substr(tail, i + 1)
-        FROM (SELECT DISTINCT component, mid, tail FROM triage_rows
-              WHERE probe = 'typo' AND bucket IS NOT NULL AND tail3 IS NULL) b, range(0, 5) p(i), alpha
-        WHERE i <= length(tail)
+        FROM other_ends, range(0, 5) p(i), alpha WHERE i <= length(tail)
         UNION ALL
         SELECT component, mid, tail, left(tail, i) || substr(tail, i + 2)
-        FROM (SELECT DISTINCT component, mid, tail FROM triage_rows
-              WHERE probe = 'typo' AND bucket IS NOT NULL AND tail3 IS NULL) b, range(0, 4) p(i)
-        WHERE i < length(tail)
+        FROM other_ends, range(0, 4) p(i) WHERE i < length(tail)
         UNION ALL
         SELECT component, mid, tail, left(tail, i) || substr(tail, i + 2, 1) || substr(tail, i + 1, 1) || substr(tail, i + 3)
-        FROM (SELECT DISTINCT component, mid, tail FROM triage_rows
-              WHERE probe = 'typo' AND bucket IS NOT NULL AND tail3 IS NULL) b, range(0, 3) p(i)
-        WHERE i < length(tail) - 1)
+        FROM other_ends, range(0, 3) p(i) WHERE i < length(tail) - 1)
     WHERE length(x) = 3
 ), small AS (
     -- every serial of the prefix and digit count of a missing serial with 1 or 2 digits
@@ -257,13 +255,16 @@ WITH m AS (
     FROM triage_rows r JOIN m USING (component, mid)
     WHERE r.probe = 'typo' AND r.edit IN ('sub', 'ins', 'del', 'swap')
     UNION ALL
-    SELECT r.component, r.probe, r.mid, r.brand, r.supplier_name, h.near, r.bucket_key, NULL
-    FROM triage_rows r JOIN heads h USING (component, mid)
+    SELECT r.component, r.probe, r.mid, r.brand, r.supplier_name, h.near, NULL, NULL
+    FROM triage_rows r JOIN heads h USING (component, mid, bucket_key)
     WHERE r.probe = 'typo' AND r.edit = 'own'
     UNION ALL
     SELECT r.component, r.probe, r.mid, r.brand, r.supplier_name, r.bucket || lpad(r.tail3::VARCHAR, 3, '0'), NULL, r.tail_key
     FROM triage_rows r
     WHERE r.probe = 'typo' AND r.bucket IS NOT NULL AND r.tail3 IS NOT NULL
+        -- most of a bucket's rows are no edit of m (S is one edit of m
+        -- exactly when its last 3 are one edit of the bucket's tail)
+        AND damerau_levenshtein(lpad(r.tail3::VARCHAR, 3, '0'), r.tail) = 1
     UNION ALL
     SELECT r.component, r.probe, r.mid, r.brand, r.supplier_name, r.bucket || e.x, NULL, r.tail_key
     FROM triage_rows r JOIN bucket_ends e USING (component, mid, tail)

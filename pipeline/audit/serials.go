@@ -160,7 +160,23 @@ func queryRows(ctx context.Context, tx *sql.Tx, query string, args ...any) ([][]
 // sets, one SET VARIABLE statement per column: getvariable() is a constant
 // when a statement is planned, so the values reach the scan as constants and
 // it reads a row group or two (DuckDB 1.1 pushes no join filter into a scan).
-func lookUpEach(ctx context.Context, tx *sql.Tx, file string, sets []string, rows [][]any) error {
+//
+// Each statement is one small task, so DuckDB runs on one thread meanwhile
+// (store.WithThreads): at SF=50, 5.2 ms a lookup against 6.0 (medians of 8
+// blocks of 100).
+func lookUpEach(ctx context.Context, tx *sql.Tx, file string, sets []string, rows [][]any) (err error) {
+	if len(rows) == 0 {
+		return nil
+	}
+	restore, err := store.WithThreads(ctx, tx, 1)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if rerr := restore(); rerr != nil && err == nil {
+			err = rerr
+		}
+	}()
 	for _, row := range rows {
 		for i, set := range sets {
 			if _, err := tx.ExecContext(ctx, set, row[i]); err != nil {

@@ -6,6 +6,12 @@ import (
 	"strconv"
 )
 
+// Querier is a connection or a transaction.
+type Querier interface {
+	Execer
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
 // WithThreads sets DuckDB's thread count (a setting of the database, not of
 // conn) to n, and returns what puts the old count back.
 //
@@ -14,9 +20,10 @@ import (
 // its own runs the last task, the caller waits in a busy loop. A step whose
 // statements are mostly one task at a time, or whose Go code works beside
 // DuckDB, gets nothing from a second DuckDB thread on a 2-core machine but a
-// core spinning: ingest (two lanes, each on its own calling thread) and the
-// audit's files (Go encodes the workbook while DuckDB reads) run on one.
-func WithThreads(ctx context.Context, conn *sql.Conn, n int) (restore func() error, err error) {
+// core spinning: ingest (two lanes, each on its own calling thread), the
+// audit's files (Go encodes the workbook while DuckDB reads) and a nightly
+// run's lookups one by one (each reads a row group or two) run on one.
+func WithThreads(ctx context.Context, conn Querier, n int) (restore func() error, err error) {
 	var was int64
 	if err := conn.QueryRowContext(ctx, `SELECT current_setting('threads')`).Scan(&was); err != nil {
 		return nil, err

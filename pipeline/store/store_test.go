@@ -73,12 +73,18 @@ func TestOpenUpgradesAnOlderStore(t *testing.T) {
 		// statuses stored as text before sql/schema/14_ledger_status.sql
 		"ALTER TABLE panel_ledger ALTER status SET DATA TYPE VARCHAR", "ALTER TABLE inverter_ledger ALTER status SET DATA TYPE VARCHAR",
 		"DROP TYPE ledger_status",
+		// the names' normalised forms, stored before sql/schema/15_ledger_name_norms.sql
+		"ALTER TABLE panel_ledger ADD COLUMN supplier_norm VARCHAR", "ALTER TABLE panel_ledger ADD COLUMN licensee_norm VARCHAR",
+		"ALTER TABLE panel_ledger ADD COLUMN model_norm VARCHAR", "ALTER TABLE inverter_ledger ADD COLUMN manufacturer_norm VARCHAR",
+		"ALTER TABLE inverter_ledger ADD COLUMN model_norm VARCHAR", "ALTER TABLE inverter_ledger ADD COLUMN series_norm VARCHAR",
 		// a listing loaded before its serial key existed (sql/schema/13_triage_keys.sql fills it)
 		`INSERT INTO claim_serials VALUES (1, 'PVD1', 'panel', 1, 'jk-0012345678', 'JK-0012345678')`,
 		// rows loaded before the serial keys existed (sql/schema/12_serial_keys.sql fills them)
-		`INSERT INTO panel_ledger VALUES (1, 2, 'S', 's', 'L', 'l', 'M', 'm', 'jk-0012345678', 'JK-0012345678',
-			'2024-01-01', 'valid', NULL)`,
-		`INSERT INTO inverter_ledger VALUES (1, 3, 'F', 'f', 'M', 'm', NULL, NULL, 'ab', 'AB', '2024-01-01', 'valid', NULL)`} {
+		`INSERT INTO panel_ledger BY NAME SELECT 1 AS file_id, 2 AS line, 'S' AS supplier_name, 's' AS supplier_norm,
+			'Jinko  Solar' AS licensee, 'jinko solar' AS licensee_norm, 'M' AS model_number, 'm' AS model_norm,
+			'jk-0012345678' AS serial_number, 'JK-0012345678' AS serial_norm, '2024-01-01' AS uploaded_at, 'valid' AS status`,
+		`INSERT INTO inverter_ledger BY NAME SELECT 1 AS file_id, 3 AS line, 'F' AS manufacturer, 'f' AS manufacturer_norm,
+			'M' AS model_number, 'm' AS model_norm, 'ab' AS serial_number, 'AB' AS serial_norm, '2024-01-01' AS uploaded_at, 'valid' AS status`} {
 		if _, err := st.DB.Exec(stmt); err != nil {
 			t.Fatal(err)
 		}
@@ -136,6 +142,13 @@ func TestOpenUpgradesAnOlderStore(t *testing.T) {
 	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT status, status = 'valid', typeof(status) FROM panel_ledger
 		UNION ALL SELECT status, status = 'invalid', typeof(status) FROM inverter_ledger`),
 		"valid|true|ENUM('valid', 'invalid')", "valid|false|ENUM('valid', 'invalid')")
+	// The names' normalised forms are gone; the current views key on the names.
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT table_name, column_name FROM duckdb_columns()
+		WHERE table_name LIKE '%ledger' AND column_name LIKE '%norm' ORDER BY ALL`),
+		"inverter_ledger|serial_norm", "panel_ledger|serial_norm")
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT licensee, serial_norm FROM panel_ledger_current
+		UNION ALL SELECT manufacturer, serial_norm FROM inverter_ledger_current`),
+		"Jinko  Solar|JK-0012345678", "F|AB")
 }
 
 func TestQuoteLiteral(t *testing.T) {

@@ -2,26 +2,26 @@
 -- As for the panel ledger: each distinct name, series, upload time and status
 -- is checked and normalised once, and the rows look theirs up.
 CREATE OR REPLACE TEMP TABLE lookup AS
-SELECT 'manufacturer' AS col, raw, cell(raw) AS value, norm_name(cell(raw)) AS norm, NULL::TIMESTAMP AS ts,
+SELECT 'manufacturer' AS col, raw, cell(raw) AS value, NULL::TIMESTAMP AS ts,
     required('manufacturer', raw) AS problem
 FROM (SELECT DISTINCT manufacturer AS raw FROM stage)
 UNION ALL
-SELECT 'model_number', raw, cell(raw), norm_name(cell(raw)), NULL,
+SELECT 'model_number', raw, cell(raw), NULL,
     required('model_number', raw)
 FROM (SELECT DISTINCT model_number AS raw FROM stage)
 UNION ALL
 -- the series is optional
-SELECT 'series', raw, cell(raw), norm_name(cell(raw)), NULL, NULL
+SELECT 'series', raw, cell(raw), NULL, NULL
 FROM (SELECT DISTINCT series AS raw FROM stage)
 UNION ALL
 -- a blank upload time is the ingest time
-SELECT 'uploaded_at', raw, NULL, NULL, coalesce(parse_timestamp(raw), (SELECT ingested_at FROM stage_file)),
+SELECT 'uploaded_at', raw, NULL, coalesce(parse_timestamp(raw), (SELECT ingested_at FROM stage_file)),
     CASE WHEN cell(raw) IS NOT NULL AND parse_timestamp(raw) IS NULL
         THEN problem('uploaded_at', raw, 'not a date or timestamp: use YYYY-MM-DD, DD/MM/YYYY or ISO 8601') END
 FROM (SELECT DISTINCT uploaded_at AS raw FROM stage)
 UNION ALL
 -- a blank status is valid
-SELECT 'status', raw, coalesce(lower(cell(raw)), 'valid'), NULL, NULL,
+SELECT 'status', raw, coalesce(lower(cell(raw)), 'valid'), NULL,
     CASE WHEN lower(cell(raw)) NOT IN ('valid', 'invalid')
         THEN problem('status', raw, 'status must be valid or invalid') END
 FROM (SELECT DISTINCT status AS raw FROM stage);
@@ -86,12 +86,14 @@ WHERE coalesce(p_manufacturer, p_model, p_serial, p_serial_text, p_uploaded, p_s
 -- Every row without a problem, in one INSERT. A serial of plain serial
 -- characters (nearly all of them) is its own cell, and its key is its upper
 -- case: cell and norm_serial, which trim and strip white space, are kept for
--- the others.
+-- the others. The manufacturer, model and series are stored as written (trimmed): the audit
+-- compares names by their keys (name_keys), made from the names it meets
+-- (sql/schema/15_ledger_name_norms.sql).
 INSERT INTO inverter_ledger
 SELECT f.file_id, s.line,
-    mf.value, mf.norm,
-    mdl.value, mdl.norm,
-    ser.value, ser.norm,
+    mf.value,
+    mdl.value,
+    ser.value,
     CASE WHEN s.plain THEN s.serial_number ELSE cell(s.serial_number) END,
     CASE WHEN s.plain THEN upper(s.serial_number) ELSE norm_serial(cell(s.serial_number)) END AS serial_norm,
     upl.ts, sta.value, cell(s.reason),

@@ -3,26 +3,26 @@
 -- statuses: each distinct value of those columns is checked and normalised
 -- once here, and the rows look theirs up (by column and value as written).
 CREATE OR REPLACE TEMP TABLE lookup AS
-SELECT 'supplier_name' AS col, raw, cell(raw) AS value, norm_name(cell(raw)) AS norm, NULL::TIMESTAMP AS ts,
+SELECT 'supplier_name' AS col, raw, cell(raw) AS value, NULL::TIMESTAMP AS ts,
     required('supplier_name', raw) AS problem
 FROM (SELECT DISTINCT supplier_name AS raw FROM stage)
 UNION ALL
-SELECT 'licensee', raw, cell(raw), norm_name(cell(raw)), NULL,
+SELECT 'licensee', raw, cell(raw), NULL,
     required('licensee', raw)
 FROM (SELECT DISTINCT licensee AS raw FROM stage)
 UNION ALL
-SELECT 'model_number', raw, cell(raw), norm_name(cell(raw)), NULL,
+SELECT 'model_number', raw, cell(raw), NULL,
     required('model_number', raw)
 FROM (SELECT DISTINCT model_number AS raw FROM stage)
 UNION ALL
 -- a blank upload time is the ingest time
-SELECT 'uploaded_at', raw, NULL, NULL, coalesce(parse_timestamp(raw), (SELECT ingested_at FROM stage_file)),
+SELECT 'uploaded_at', raw, NULL, coalesce(parse_timestamp(raw), (SELECT ingested_at FROM stage_file)),
     CASE WHEN cell(raw) IS NOT NULL AND parse_timestamp(raw) IS NULL
         THEN problem('uploaded_at', raw, 'not a date or timestamp: use YYYY-MM-DD, DD/MM/YYYY or ISO 8601') END
 FROM (SELECT DISTINCT uploaded_at AS raw FROM stage)
 UNION ALL
 -- a blank status is valid
-SELECT 'status', raw, coalesce(lower(cell(raw)), 'valid'), NULL, NULL,
+SELECT 'status', raw, coalesce(lower(cell(raw)), 'valid'), NULL,
     CASE WHEN lower(cell(raw)) NOT IN ('valid', 'invalid')
         THEN problem('status', raw, 'status must be valid or invalid') END
 FROM (SELECT DISTINCT status AS raw FROM stage);
@@ -92,12 +92,14 @@ WHERE coalesce(p_supplier, p_licensee, p_model, p_serial, p_serial_text, p_uploa
 -- Every row without a problem, in one INSERT. A serial of plain serial
 -- characters (nearly all of them) is its own cell, and its key is its upper
 -- case: cell and norm_serial, which trim and strip white space, are kept for
--- the others.
+-- the others. The supplier, licensee and model are stored as written (trimmed): the audit
+-- compares names by their keys (name_keys), made from the names it meets
+-- (sql/schema/15_ledger_name_norms.sql).
 INSERT INTO panel_ledger
 SELECT f.file_id, s.line,
-    sup.value, sup.norm,
-    lic.value, lic.norm,
-    mdl.value, mdl.norm,
+    sup.value,
+    lic.value,
+    mdl.value,
     CASE WHEN s.plain THEN s.serial_number ELSE cell(s.serial_number) END,
     CASE WHEN s.plain THEN upper(s.serial_number) ELSE norm_serial(cell(s.serial_number)) END AS serial_norm,
     upl.ts, sta.value, cell(s.reason),

@@ -28,7 +28,7 @@ WITH chosen AS (
     -- (brand ids number the brand keys in key order)
     SELECT p.run_id, p.claim_id, p.serial_norm, p.panel_brand, p.panel_brand_norm, p.panel_brand_id, p.installed_on,
         arg_max({supplier_name: e.supplier_name, supplier_key: sk.brand_key, licensee: e.licensee,
-                 licensee_norm: e.licensee_norm, model_number: e.model_number, uploaded_at: e.uploaded_at},
+                 model_number: e.model_number, uploaded_at: e.uploaded_at},
                 {own_brand: lk.brand_id = p.panel_brand_id, uploaded_at: e.uploaded_at, key_rank: -lk.brand_id,
                  file_id: e.file_id, line: e.line}) AS e
     FROM report_panel_serials p
@@ -39,5 +39,5 @@ WITH chosen AS (
 )
 SELECT p.run_id, p.claim_id, p.serial_norm, p.panel_brand, p.panel_brand_norm, p.panel_brand_id, p.installed_on,
     p.e.supplier_name AS ledger_supplier, p.e.supplier_key AS supplier_key, p.e.licensee AS licensee,
-    p.e.licensee_norm AS licensee_norm, p.e.model_number AS model_number, p.e.uploaded_at AS uploaded_at
+    norm_name(p.e.licensee) AS licensee_norm, p.e.model_number AS model_number, p.e.uploaded_at AS uploaded_at
 FROM chosen p;

@@ -20,9 +20,10 @@ type Querier interface {
 // its own runs the last task, the caller waits in a busy loop. A step whose
 // statements are mostly one task at a time, or whose Go code works beside
 // DuckDB, gets nothing from a second DuckDB thread on a 2-core machine but a
-// core spinning: ingest (two lanes, each on its own calling thread), the
-// audit's files (Go encodes the workbook while DuckDB reads) and a nightly
-// run's lookups one by one (each reads a row group or two) run on one.
+// core spinning: ingest (two lanes, each on its own calling thread) and the
+// audit's files (Go encodes the workbook while DuckDB reads) run on one. A
+// step whose scans split into tasks keeps both threads: measure on a quiet
+// machine before moving one, since a busy one favours a single thread.
 func WithThreads(ctx context.Context, conn Querier, n int) (restore func() error, err error) {
 	var was int64
 	if err := conn.QueryRowContext(ctx, `SELECT current_setting('threads')`).Scan(&was); err != nil {

@@ -104,7 +104,7 @@ func auditScope(ctx context.Context, conn *sql.Conn, run *audit.Run) (summary []
 			return nil, err
 		}
 	}
-	summary = append(summary, reportStep{"run_brand_names.sql", nil})
+	summary = append(summary, reportStep{"brand_names.sql", nil})
 	if err := execReportSteps(ctx, conn, []reportStep{{"setup.sql", nil}, {"scope_run.sql", []any{run.ID}}, claims}); err != nil {
 		return nil, err
 	}

@@ -60,7 +60,7 @@ func WriteCompliance(ctx context.Context, db *sql.DB, keys *names.Keyer, from, t
 	if err := execReportFile(ctx, conn, "scope_period.sql", f0, t0); err != nil {
 		return nil, fmt.Errorf("compliance report: %w", err)
 	}
-	for _, file := range []string{"matches.sql", "panel_suppliers.sql", "brand_names.sql", "compliance_claims.sql"} {
+	for _, file := range []string{"matches.sql", "panel_suppliers.sql", "compliance_claims.sql", "brand_names.sql"} {
 		if err := execReportFile(ctx, conn, file); err != nil {
 			return nil, fmt.Errorf("compliance report: %w", err)
 		}

@@ -17,9 +17,9 @@ import (
 // matches (run_matches.sql); matching every claimed serial against the ledger
 // again (matches.sql and panel_suppliers.sql, as the compliance report and
 // notices do) gives the same supplier for every claim. Likewise its claim
-// rows and brand names, from the run's own claim rows (run_claims.sql,
-// run_brand_names.sql) and from the claims table (scope_run_claims.sql,
-// brand_names.sql). Checked on a generated
+// rows, from the run's own (run_claims.sql) and from the claims table
+// (scope_run_claims.sql), and the brand names brand_names.sql counts over
+// each. Checked on a generated
 // scenario, whose faults include serials in no entry, entries of another brand
 // and unauthorised uploaders.
 func TestRunMatchesEqualMatchingAgain(t *testing.T) {

@@ -10,7 +10,7 @@ CREATE OR REPLACE TEMP TABLE report_claims AS
 SELECT r.claim_id, r.status, r.stcs_claimed, r.stcs_computed, r.stcs_at_risk,
     strftime(c.submitted_on, '%Y-%m') AS month,
     postcode_state(c.postcode) AS state,
-    c.panel_brand_norm,
+    c.panel_brand_norm, c.panel_brand,
     coalesce(s.supplier, '(no panel serials)') AS supplier,
     (SELECT count(*) FROM findings f WHERE f.run_id = r.run_id AND f.claim_id = r.claim_id) AS findings,
     (SELECT count(*) FROM report_panel_matches m WHERE m.claim_id = r.claim_id) AS claimed_serials,

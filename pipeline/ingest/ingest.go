@@ -293,24 +293,13 @@ func (in *Ingester) runLane(ctx context.Context, lane []int, files []string, ids
 // and waits.
 type checkpointGate struct{ mu sync.RWMutex }
 
-func (g *checkpointGate) enter() {
-	if g != nil {
-		g.mu.RLock()
-	}
-}
+func (g *checkpointGate) enter() { g.mu.RLock() }
 
-func (g *checkpointGate) leave() {
-	if g != nil {
-		g.mu.RUnlock()
-	}
-}
+func (g *checkpointGate) leave() { g.mu.RUnlock() }
 
 // alone runs f while no other lane is working on a file. The caller is inside
 // the gate (enter) and stays inside it.
 func (g *checkpointGate) alone(f func() error) error {
-	if g == nil {
-		return f()
-	}
 	g.mu.RUnlock()
 	g.mu.Lock()
 	defer func() {

@@ -101,9 +101,10 @@ FROM (
 -- The ledger rows whose tail_key is one of the typo keys (probe 'typo') or
 -- whose bucket_key is one of triage_buckets (its probe), of the missing
 -- serials of that ledger's component, with their integer keys, their brand,
--- and for a range row its tail3 and supplier: a pass over each ledger's
--- integer key columns and its names per probe, never over the text of the
--- serials.
+-- and for a range row its tail3 and supplier: one pass over each ledger's
+-- integer key columns and its names for both probes (panel_near,
+-- inverter_near; at SF=50 a second pass cost 0.1 s of 1.2), never over the
+-- text of the serials.
 --
 -- The typo keys of each missing serial m (keys): m's own last 8 characters
 -- (edit 'own'), and the last 8 of each substitution ('sub'), insertion
@@ -143,7 +144,7 @@ WITH m AS (
     UNION ALL -- insertion of c before t[i] (i = n appends): the result has n + 1 characters
     SELECT mid, component, 'ins', i, right(left(t, i), i - (n - 7)), substr(t, i + 1)
     FROM m, range(0, 10) p(i) WHERE i <= n AND i > n - 8 AND i < b + 1
-), keys AS (
+), keys AS MATERIALIZED (
     SELECT mid, component, 'own' AS edit, NULL::BIGINT AS i, NULL::VARCHAR AS c, text_key(right(t, 8)) AS tail_key FROM m
     UNION ALL
     SELECT mid, component, edit, i, c, text_key(before || c || after) FROM tails, alpha
@@ -153,22 +154,34 @@ WITH m AS (
     UNION ALL -- swap of t[i] and t[i + 1] (each touches the last 8 of t)
     SELECT mid, component, 'swap', i, NULL, text_key(right(left(t, i) || substr(t, i + 2, 1) || substr(t, i + 1, 1) || substr(t, i + 3), 8))
     FROM m, range(0, 9) p(i) WHERE i < n - 1 AND i < b
+), panel_near AS MATERIALIZED (
+    -- the ledger rows that a typo key or a bucket of a missing serial of the
+    -- ledger's component holds (MATERIALIZED: both probes read them)
+    SELECT tail_key, bucket_key, tail3, licensee, supplier_name
+    FROM panel_ledger
+    WHERE tail_key IN (SELECT tail_key FROM keys WHERE component = 'panel')
+        OR bucket_key IN (SELECT bucket_key FROM triage_buckets WHERE component = 'panel')
+), inverter_near AS MATERIALIZED (
+    SELECT tail_key, bucket_key, tail3, manufacturer
+    FROM inverter_ledger
+    WHERE tail_key IN (SELECT tail_key FROM keys WHERE component = 'inverter')
+        OR bucket_key IN (SELECT bucket_key FROM triage_buckets WHERE component = 'inverter')
 )
 SELECT 'panel' AS component, 'typo' AS probe, k.mid, k.edit, k.i, k.c, NULL::VARCHAR AS bucket, NULL::VARCHAR AS tail,
     l.tail_key, l.bucket_key, NULL::SMALLINT AS tail3, l.licensee AS brand, NULL::VARCHAR AS supplier_name
-FROM panel_ledger l JOIN keys k USING (tail_key)
+FROM panel_near l JOIN keys k USING (tail_key)
 WHERE k.component = 'panel'
 UNION ALL
 SELECT 'panel', b.probe, b.mid, NULL, NULL, NULL, b.bucket, b.tail, l.tail_key, l.bucket_key, l.tail3, l.licensee, l.supplier_name
-FROM panel_ledger l JOIN triage_buckets b USING (bucket_key)
+FROM panel_near l JOIN triage_buckets b USING (bucket_key)
 WHERE b.component = 'panel'
 UNION ALL
 SELECT 'inverter', 'typo', k.mid, k.edit, k.i, k.c, NULL, NULL, l.tail_key, l.bucket_key, NULL, l.manufacturer, NULL
-FROM inverter_ledger l JOIN keys k USING (tail_key)
+FROM inverter_near l JOIN keys k USING (tail_key)
 WHERE k.component = 'inverter'
 UNION ALL
 SELECT 'inverter', b.probe, b.mid, NULL, NULL, NULL, b.bucket, b.tail, l.tail_key, l.bucket_key, l.tail3, l.manufacturer, NULL
-FROM inverter_ledger l JOIN triage_buckets b USING (bucket_key)
+FROM inverter_near l JOIN triage_buckets b USING (bucket_key)
 WHERE b.component = 'inverter';
 
 -- name: TriageNear

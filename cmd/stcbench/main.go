@@ -81,9 +81,13 @@ func run(ctx context.Context) error {
 	prepare := flag.Bool("prepare", false, "only generate (or find) the cached scenario, then stop")
 	config := flag.String("config", "", "pass --config FILE to stcrecon (for example a larger duckdb.memory_limit at SF=50)")
 	nightlyOnly := flag.Bool("nightly-only", false, "measure only the nightly audit, on a copy of the store a previous bench kept after ingesting the night (night.duckdb in the scenario's folder)")
+	runs := flag.Int("runs", 1, "with -nightly-only: measure the nightly this many times, each on a fresh copy, and report the median (a shared host's speed drifts by a third from one minute to the next)")
 	flag.Parse()
 	if *sf < 1 {
 		return errors.New("-sf must be at least 1")
+	}
+	if *runs < 1 || (*runs > 1 && !*nightlyOnly) {
+		return errors.New("-runs must be at least 1, and more than 1 only with -nightly-only")
 	}
 	// Absolute, since the plain script runs in the scenario's folder.
 	absRoot, err := filepath.Abs(*root)
@@ -124,7 +128,7 @@ func run(ctx context.Context) error {
 	}
 	stcrecon := func(args ...string) []string { return append(append([]string{*bin}, args...), common...) }
 	if *nightlyOnly {
-		return benchNightlyOnly(ctx, sc, m, db, work, *config, stcrecon)
+		return benchNightlyOnly(ctx, sc, m, db, work, *config, *runs, stcrecon)
 	}
 	steps := []struct {
 		name string

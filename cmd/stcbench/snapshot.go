@@ -1,11 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"stcrecon/configs"
@@ -120,20 +122,51 @@ func copyFile(from, to string) error {
 }
 
 // benchNightlyOnly measures the nightly audit alone (-nightly-only), on a copy
-// of the night store.
-func benchNightlyOnly(ctx context.Context, sc *scenario, m *meter, db, work, configPath string, stcrecon func(...string) []string) error {
-	migrate, err := prepareNightOnly(ctx, sc, db, configPath)
-	if err != nil {
-		return err
-	}
-	m.logf("night store copied and migrated (%.1f s, left out of the nightly's figure)", migrate.Seconds())
-	p, err := m.measure(ctx, "nightly", stcrecon("audit", "--db", db, "--out", filepath.Join(work, "nightly"))...)
-	if err != nil {
-		return err
+// of the night store, runs times: each run copies and migrates the store
+// afresh, logs into nightly_N.log and writes its folder over the last one's.
+// The last line gives the median run (the lower middle of an even count).
+func benchNightlyOnly(ctx context.Context, sc *scenario, m *meter, db, work, configPath string, runs int, stcrecon func(...string) []string) error {
+	var got []phase
+	var migrate time.Duration
+	for i := 1; i <= runs; i++ {
+		mig, err := prepareNightOnly(ctx, sc, db, configPath)
+		if err != nil {
+			return err
+		}
+		migrate = max(migrate, mig)
+		m.logf("night store copied and migrated (%.1f s, left out of the nightly's figure)", mig.Seconds())
+		name := "nightly"
+		if runs > 1 {
+			name = fmt.Sprintf("nightly %d", i)
+		}
+		p, err := m.measure(ctx, name, stcrecon("audit", "--db", db, "--out", filepath.Join(work, "nightly"))...)
+		if err != nil {
+			return err
+		}
+		got = append(got, p)
 	}
 	fmt.Printf("%-13s %9s %9s %10s %6s\n", "phase", "wall s", "cpu s", "peak RSS", "load")
-	fmt.Printf("%-13s %9.2f %9.2f %7.0f MB %6s\n", p.name, p.wall.Seconds(), p.cpu.Seconds(), p.rssMB, p.load)
-	fmt.Printf("bench: SF=%d nightly %.2f s (cpu %.2f s), peak RSS %.0f MB, from the night store (migration %.1f s apart)\n",
-		sc.SF, p.wall.Seconds(), p.cpu.Seconds(), p.rssMB, migrate.Seconds())
+	for _, p := range got {
+		fmt.Printf("%-13s %9.2f %9.2f %7.0f MB %6s\n", p.name, p.wall.Seconds(), p.cpu.Seconds(), p.rssMB, p.load)
+	}
+	med := medianRun(got)
+	of := ""
+	if runs > 1 {
+		lo, hi := got[0].wall, got[0].wall
+		for _, p := range got {
+			lo, hi = min(lo, p.wall), max(hi, p.wall)
+		}
+		of = fmt.Sprintf(" (median of %d runs, %.2f-%.2f s)", runs, lo.Seconds(), hi.Seconds())
+	}
+	fmt.Printf("bench: SF=%d nightly %.2f s (cpu %.2f s)%s, peak RSS %.0f MB, from the night store (migration %.1f s apart)\n",
+		sc.SF, med.wall.Seconds(), med.cpu.Seconds(), of, med.rssMB, migrate.Seconds())
 	return nil
+}
+
+// medianRun is the run of median wall time; of an even count, the lower of
+// the middle two.
+func medianRun(runs []phase) phase {
+	sorted := slices.Clone(runs)
+	slices.SortFunc(sorted, func(a, b phase) int { return cmp.Compare(a.wall, b.wall) })
+	return sorted[(len(sorted)-1)/2]
 }

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"stcrecon/configs"
 	"stcrecon/pipeline/audit"
@@ -80,5 +82,28 @@ func TestPrepareNightOnlyGivesTheLastRunThisFingerprint(t *testing.T) {
 	}
 	if orig := fingerprints(sc.nightStore()); orig[2] != "from older code" {
 		t.Errorf("the night store itself changed: %v", orig)
+	}
+}
+
+func TestMedianRunTakesTheMiddleRun(t *testing.T) {
+	runs := func(secs ...float64) []phase {
+		var ps []phase
+		for i, s := range secs {
+			ps = append(ps, phase{name: fmt.Sprint(i), wall: time.Duration(s * float64(time.Second))})
+		}
+		return ps
+	}
+	for _, tc := range []struct {
+		secs []float64
+		want string
+	}{
+		{[]float64{9.5}, "0"},
+		{[]float64{12, 9, 10}, "2"},
+		{[]float64{14, 9, 10, 11}, "2"}, // the lower of the middle two
+		{[]float64{10, 13, 9, 12, 11}, "4"},
+	} {
+		if got := medianRun(runs(tc.secs...)); got.name != tc.want {
+			t.Errorf("medianRun(%v) = run %s, want run %s", tc.secs, got.name, tc.want)
+		}
 	}
 }

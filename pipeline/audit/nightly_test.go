@@ -433,3 +433,35 @@ func TestNightlyListingKeyIsConfirmedOnText(t *testing.T) {
 	}
 	storetest.AssertRows(t, storetest.Query(t, n.nightly.DB, `SELECT claim_id FROM claim_results WHERE run_id = ?`, run.ID), "PVA1")
 }
+
+// A nightly run matches a claimed serial by the exact codes of its last 8
+// characters and of those before them (sql/schema/16_serial_codes.sql), and a
+// serial longer than 16 characters by its text; a full audit matches every
+// serial by its text. Both find the serials of 16, 17 and 20 characters that
+// the ledger holds, and neither finds a serial ending in the same 8
+// characters as a ledger serial of its length but differing before them.
+func TestNightlyMatchesByCodesAsByText(t *testing.T) {
+	dir := t.TempDir()
+	n := newNights(t, mustConfig(t))
+	n.load("testdata/checks/base", storetest.WriteFile(t, dir, "panel_ledger_long.csv",
+		"supplier_name,licensee,model_number,serial_number,uploaded_at,status,reason\n"+
+			"Acme Imports,Jinko Solar,JKM400,JKA1234567890123,2024-06-01,valid,\n"+
+			"Acme Imports,Jinko Solar,JKM400,JKA12345678901234,2024-06-01,valid,\n"+
+			"Acme Imports,Jinko Solar,JKM400,JKM72HL4V20240600001,2024-06-01,valid,\n"+
+			"Acme Imports,Jinko Solar,JKM400,JKM72HL4V20240600002,2024-06-01,valid,\n"))
+	run := n.load(storetest.WriteFile(t, dir, "claims_long.csv", claimsHeader+
+		claimRow("PVL1", "JKA1234567890123;JKA12345678901234", "F001")+ // 16 and 17 characters: found
+		claimRow("PVL2", "JKM72HL4V20240600001;J001", "F002")+ // 20: found
+		claimRow("PVL3", "JKB1234567890123;J002", "F003")+ // 16, the head differs
+		claimRow("PVL4", "JKM72HL4W20240600002;J003", "F004"))) // 20, the head differs
+	if run.AllReason != "" || run.Claims != 4 {
+		t.Fatalf("night 2 should audit the 4 new claims nightly: %+v", run)
+	}
+	for claim, want := range map[string]string{
+		"PVL1": "pass", "PVL2": "pass", "PVL3": "fail panel.not_in_ledger", "PVL4": "fail panel.not_in_ledger",
+	} {
+		if got := n.status(claim); got != want {
+			t.Errorf("%s: %q, want %q", claim, got, want)
+		}
+	}
+}

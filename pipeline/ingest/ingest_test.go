@@ -252,11 +252,13 @@ func TestIngestLedgerStatusUpdate(t *testing.T) {
 	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT serial_norm, status, reason FROM inverter_ledger_current ORDER BY serial_norm"),
 		"FR01|invalid|reported stolen", "FR02|valid|NULL")
 	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT count(*) FROM inverter_ledger WHERE serial_norm = 'FR01'"), "2")
-	// Each row's serial keys (sql/schema/12_serial_keys.sql), of its key, not of the serial as written.
-	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT serial_number,
-			tail_key = hash(right(serial_norm, 8)), bucket_key = hash(left(serial_norm, -3)), tail_key = hash('FR01')
+	// Each row's serial keys (sql/schema/12_serial_keys.sql), of its key, not
+	// of the serial as written: the exact codes of its last 8 characters and
+	// of those before them (sql/schema/16_serial_codes.sql; FR01 is the bytes
+	// 0x46523031), the hash of all but its last 3.
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT serial_number, tail_key, head_key, bucket_key = hash(left(serial_norm, -3))
 		FROM inverter_ledger ORDER BY file_id, line`),
-		"FR01|true|true|true", "FR02|true|true|false", "fr 01|true|true|true")
+		"FR01|1179791409|0|true", "FR02|1179791410|0|true", "fr 01|1179791409|0|true")
 	// tail3 (sql/schema/13_triage_keys.sql): the last 3 characters as a
 	// number, only when all 3 are digits.
 	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT serial_number, tail3 FROM inverter_ledger ORDER BY file_id, line`),

@@ -69,6 +69,7 @@ func TestOpenUpgradesAnOlderStore(t *testing.T) {
 		"ALTER TABLE panel_ledger DROP COLUMN tail_key", "ALTER TABLE panel_ledger DROP COLUMN bucket_key",
 		"ALTER TABLE inverter_ledger DROP COLUMN tail_key", "ALTER TABLE inverter_ledger DROP COLUMN bucket_key",
 		"ALTER TABLE panel_ledger DROP COLUMN tail3", "ALTER TABLE inverter_ledger DROP COLUMN tail3",
+		"ALTER TABLE panel_ledger DROP COLUMN head_key", "ALTER TABLE inverter_ledger DROP COLUMN head_key",
 		"ALTER TABLE claim_serials DROP COLUMN serial_key",
 		// statuses stored as text before sql/schema/14_ledger_status.sql
 		"ALTER TABLE panel_ledger ALTER status SET DATA TYPE VARCHAR", "ALTER TABLE inverter_ledger ALTER status SET DATA TYPE VARCHAR",
@@ -122,15 +123,16 @@ func TestOpenUpgradesAnOlderStore(t *testing.T) {
 	}
 	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT version FROM schema_version ORDER BY version"), want...)
 	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT count(*) FROM audit_runs"), "0")
-	// The serial keys of the ledger rows loaded before them: the hashes of
-	// the serial's last 8 characters and of all but its last 3.
-	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT serial_norm,
-			tail_key = hash('12345678') AND bucket_key = hash('JK-0012345')
+	// The serial keys of the ledger rows loaded before them: the exact codes
+	// of the serial's last 8 characters (tail_key, its bytes as one number:
+	// 0x3132333435363738) and of those before them (head_key: 0x4A4B2D3030
+	// for JK-00, 0 for none), and the hash of all but its last 3.
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT serial_norm, tail_key, head_key, bucket_key = hash('JK-0012345')
 		FROM panel_ledger
 		UNION ALL
-		SELECT serial_norm, tail_key = hash('AB') AND bucket_key = hash('')
+		SELECT serial_norm, tail_key, head_key, bucket_key = hash('')
 		FROM inverter_ledger`),
-		"JK-0012345678|true", "AB|true")
+		"JK-0012345678|3544952156018063160|319088832560|true", "AB|16706|0|true")
 	// tail3: the number of the last 3 characters when all are digits; the
 	// listings' serial keys: the hashes of their serials.
 	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT serial_norm, tail3 FROM panel_ledger
@@ -168,4 +170,25 @@ func TestQuoteLiteral(t *testing.T) {
 	if err := st.DB.QueryRow("SELECT " + store.QuoteLiteral("it's ; -- x")).Scan(&got); err != nil || got != "it's ; -- x" {
 		t.Fatalf("round trip: %q, %v", got, err)
 	}
+}
+
+// The serial codes (sql/schema/16_serial_codes.sql) are exact: the bytes of
+// the characters as one number, so two serials of at most 16 characters
+// have equal codes only when they are equal; a longer serial has no head
+// code, and a text with a character of more than one byte no codes at all.
+func TestSerialCodes(t *testing.T) {
+	st := storetest.MustOpen(t)
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT s, tail_code(s), head_code(s) FROM (VALUES
+			('A'), ('AB'), ('0A'), ('12345678'), ('012345678'), ('Z12345678'), ('ZZZZZZZZ12345678'),
+			('ZZZZZZZZZ12345678'), ('ÄB')) v(s)
+		ORDER BY ALL`),
+		"012345678|3544952156018063160|48",
+		"0A|12353|0",
+		"12345678|3544952156018063160|0",
+		"A|65|0",
+		"AB|16706|0",
+		"Z12345678|3544952156018063160|90",
+		"ZZZZZZZZ12345678|3544952156018063160|6510615555426900570",
+		"ZZZZZZZZZ12345678|3544952156018063160|NULL",
+		"ÄB|NULL|NULL")
 }

@@ -25,19 +25,22 @@
 -- (8 characters or more), an edit of its last 3 characters leaves all but the
 -- last 3 of S equal to all but the last 2, 3 or 4 of m: three buckets of
 -- serials stand for the 250 keys of those edits. A range's ends lie within
--- 999 of m's number, so in one of three buckets of 1,000 numbers. The ledgers keep, as integers, the keys of their serials' last 8
--- characters (tail_key), of all but their last 3 (bucket_key) and the number
--- of their last 3 digits (tail3) (sql/schema/12_serial_keys.sql,
--- 13_triage_keys.sql); the claims' listings keep the key of their serial
--- (claim_serials.serial_key). So the ledger rows near a missing serial are
--- found by joining integer columns to the keys and buckets hashed here
--- (text_key), and the serial such a row holds is told back from m and the
--- row's keys (TriageNear).
+-- 999 of m's number, so in one of three buckets of 1,000 numbers. The
+-- ledgers keep, as integers, the exact code of their serials' last 8
+-- characters (tail_key: tail_code, sql/schema/16_serial_codes.sql), the hash
+-- of all but their last 3 (bucket_key: text_key, 12_serial_keys.sql) and the
+-- number of their last 3 digits (tail3, 13_triage_keys.sql); the claims'
+-- listings keep the hash of their serial (claim_serials.serial_key). So the
+-- ledger rows near a missing serial are found by joining integer columns to
+-- the keys coded (tail_code) and buckets hashed (text_key) here, and the
+-- serial such a row holds is told back from m and the row's keys
+-- (TriageNear).
 --
--- What that rests on (a key is a 64-bit hash; two texts can share one):
+-- What that rests on (bucket_key and serial_key are 64-bit hashes: two texts
+-- can share one; tail_key is exact):
 --   - the serial told back for a ledger row has both the row's tail_key and
 --     its bucket_key, which together cover every character, so a wrong one
---     needs two hash collisions at once on the same row;
+--     would end in the row's 8 characters and share the hash of the rest;
 --   - "no claim lists S" is decided by serial_key alone: a false "listed"
 --     needs one of the listings to share a 64-bit key with one of the few
 --     candidates, odds of about (listings × candidates) / 2^64, about 3 in
@@ -112,8 +115,9 @@ FROM (
 -- characters, at a place i of t that changes them, with the character c
 -- put in, so that the full serial a row found stands for can be told back
 -- (TriageNear). Of a serial of 8 characters or more, the edits of its last 3
--- characters are left out: its typo buckets find them (TriageBuckets). Kept as integer keys (text_key, as the ledgers' tail_key),
--- with m's component. A key may repeat (an insertion next to the same
+-- characters are left out: its typo buckets find them (TriageBuckets). Kept
+-- as integer codes (tail_code, as the ledgers' tail_key), with m's
+-- component. A key may repeat (an insertion next to the same
 -- character), and nothing downstream counts them. They are about 650 per
 -- missing serial of fewer than 8 characters, 640 of them substitutions and
 -- insertions of one of the 40 characters a serial may hold (contract §1),
@@ -121,7 +125,7 @@ FROM (
 -- hash table is most of what the probe costs.
 -- Those are made from their last 8 characters alone, as the text before c
 -- and the text after it (tails), taken once per place and joined to each
--- character: one concatenation and one hash per key. The keys are made here
+-- character: one concatenation and one code per key. The keys are made here
 -- rather than stored: each ledger's join takes the keys of its own component
 -- straight into its hash table, and no text but the key is made for the
 -- million keys that find nothing: the edited text is told back for the few
@@ -145,14 +149,14 @@ WITH m AS (
     SELECT mid, component, 'ins', i, right(left(t, i), i - (n - 7)), substr(t, i + 1)
     FROM m, range(0, 10) p(i) WHERE i <= n AND i > n - 8 AND i < b + 1
 ), keys AS MATERIALIZED (
-    SELECT mid, component, 'own' AS edit, NULL::BIGINT AS i, NULL::VARCHAR AS c, text_key(right(t, 8)) AS tail_key FROM m
+    SELECT mid, component, 'own' AS edit, NULL::BIGINT AS i, NULL::VARCHAR AS c, tail_code(t) AS tail_key FROM m
     UNION ALL
-    SELECT mid, component, edit, i, c, text_key(before || c || after) FROM tails, alpha
+    SELECT mid, component, edit, i, c, tail_code(before || c || after) FROM tails, alpha
     UNION ALL -- deletion of t[i], i in the last 8
-    SELECT mid, component, 'del', i, NULL, text_key(right(left(t, i) || substr(t, i + 2), 8))
+    SELECT mid, component, 'del', i, NULL, tail_code(left(t, i) || substr(t, i + 2))
     FROM m, range(0, 9) p(i) WHERE i < n AND i >= n - 8 AND i < b - 1
     UNION ALL -- swap of t[i] and t[i + 1] (each touches the last 8 of t)
-    SELECT mid, component, 'swap', i, NULL, text_key(right(left(t, i) || substr(t, i + 2, 1) || substr(t, i + 1, 1) || substr(t, i + 3), 8))
+    SELECT mid, component, 'swap', i, NULL, tail_code(left(t, i) || substr(t, i + 2, 1) || substr(t, i + 1, 1) || substr(t, i + 3))
     FROM m, range(0, 9) p(i) WHERE i < n - 1 AND i < b
 ), panel_near AS MATERIALIZED (
     -- the ledger rows that a typo key or a bucket of a missing serial of the
@@ -189,9 +193,10 @@ WHERE b.component = 'inverter';
 -- the row, of the same brand key as the missing serial, with the brand key of
 -- the supplier that uploaded them (panels). The serial a row stands for is
 -- certain where both its keys equal those of one candidate text: a row's
--- tail_key and bucket_key, the keys of its last 8 and of all but its last 3
--- characters, together cover every character of it, so a wrong candidate
--- would need two hash collisions at once.
+-- tail_key and bucket_key, the code of its last 8 and the hash of all but
+-- its last 3 characters, together cover every character of it, so a wrong
+-- candidate would end in the same 8 characters and share the hash of the
+-- rest.
 --   typo, an edit of t: m's characters before t (head9), then t with that
 --     edit made (the edit, place i and character c the row was found by),
 --   typo, own key: the row ends in m's last 8, so it is one edit of m's
@@ -298,7 +303,7 @@ JOIN triage_missing m ON m.mid = h.mid AND m.component = h.component
 JOIN name_keys b ON b.name = h.brand AND b.brand_key = m.brand_key
 LEFT JOIN name_keys s ON s.name = h.supplier_name
 WHERE (h.bucket_key IS NULL OR h.bucket_key = text_key(left(h.near, -3)))
-    AND (h.tail_key IS NULL OR h.tail_key = text_key(right(h.near, 8)));
+    AND (h.tail_key IS NULL OR h.tail_key = tail_code(h.near));
 
 -- name: SerialTriage
 -- One row per missing serial: the typo it most likely is, else the range it

@@ -97,10 +97,13 @@ SELECT f.file_id, s.line,
     CASE WHEN s.plain THEN s.serial_number ELSE cell(s.serial_number) END,
     CASE WHEN s.plain THEN upper(s.serial_number) ELSE norm_serial(cell(s.serial_number)) END AS serial_norm,
     upl.ts, sta.value, cell(s.reason),
-    -- tail_key, bucket_key (sql/schema/12_serial_keys.sql)
-    text_key(right(serial_norm, 8)), text_key(left(serial_norm, -3)),
+    -- tail_key, bucket_key (sql/schema/12_serial_keys.sql; tail_key is exact
+    -- since sql/schema/16_serial_codes.sql)
+    tail_code(serial_norm), text_key(left(serial_norm, -3)),
     -- tail3 (sql/schema/13_triage_keys.sql)
-    serial_tail3(serial_norm)
+    serial_tail3(serial_norm),
+    -- head_key (sql/schema/16_serial_codes.sql)
+    head_code(serial_norm)
 FROM (SELECT *, regexp_full_match(serial_number, '[A-Za-z0-9./_-]+') AS plain FROM stage) s
 JOIN lookup mf ON mf.col = 'manufacturer' AND mf.raw IS NOT DISTINCT FROM s.manufacturer
 JOIN lookup mdl ON mdl.col = 'model_number' AND mdl.raw IS NOT DISTINCT FROM s.model_number

@@ -149,15 +149,18 @@ WITH m AS (
     SELECT mid, component, 'ins', i, right(left(t, i), i - (n - 7)), substr(t, i + 1)
     FROM m, range(0, 10) p(i) WHERE i <= n AND i > n - 8 AND i < b + 1
 ), keys AS MATERIALIZED (
-    SELECT mid, component, 'own' AS edit, NULL::BIGINT AS i, NULL::VARCHAR AS c, tail_code(t) AS tail_key FROM m
-    UNION ALL
-    SELECT mid, component, edit, i, c, tail_code(before || c || after) FROM tails, alpha
-    UNION ALL -- deletion of t[i], i in the last 8
-    SELECT mid, component, 'del', i, NULL, tail_code(left(t, i) || substr(t, i + 2))
-    FROM m, range(0, 9) p(i) WHERE i < n AND i >= n - 8 AND i < b - 1
-    UNION ALL -- swap of t[i] and t[i + 1] (each touches the last 8 of t)
-    SELECT mid, component, 'swap', i, NULL, tail_code(left(t, i) || substr(t, i + 2, 1) || substr(t, i + 1, 1) || substr(t, i + 3))
-    FROM m, range(0, 9) p(i) WHERE i < n - 1 AND i < b
+    -- (the texts first, then their codes: tail_code names its argument
+    -- three times, and each would make the text again)
+    SELECT mid, component, edit, i, c, tail_code(k) AS tail_key FROM (
+        SELECT mid, component, 'own' AS edit, NULL::BIGINT AS i, NULL::VARCHAR AS c, t AS k FROM m
+        UNION ALL
+        SELECT mid, component, edit, i, c, before || c || after FROM tails, alpha
+        UNION ALL -- deletion of t[i], i in the last 8
+        SELECT mid, component, 'del', i, NULL, left(t, i) || substr(t, i + 2)
+        FROM m, range(0, 9) p(i) WHERE i < n AND i >= n - 8 AND i < b - 1
+        UNION ALL -- swap of t[i] and t[i + 1] (each touches the last 8 of t)
+        SELECT mid, component, 'swap', i, NULL, left(t, i) || substr(t, i + 2, 1) || substr(t, i + 1, 1) || substr(t, i + 3)
+        FROM m, range(0, 9) p(i) WHERE i < n - 1 AND i < b)
 ), panel_near AS MATERIALIZED (
     -- the ledger rows that a typo key or a bucket of a missing serial of the
     -- ledger's component holds (MATERIALIZED: both probes read them)

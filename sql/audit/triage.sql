@@ -139,7 +139,8 @@ WITH m AS (
         CASE WHEN length(serial_norm) >= 8 THEN length(right(serial_norm, 9)) - 3 ELSE 10 END AS b
     FROM triage_missing
 ), alpha AS (
-    SELECT unnest(string_split('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-./_', '')) AS c
+    SELECT c, ascii(c)::UBIGINT AS byte
+    FROM (SELECT unnest(string_split('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-./_', '')) AS c)
 ), tails AS (
     -- substitution of t[i] (i 0-based), i in the last 8: the last 8 of the
     -- result are t's from place n - 8 up to i, c, then t's after i
@@ -148,19 +149,29 @@ WITH m AS (
     UNION ALL -- insertion of c before t[i] (i = n appends): the result has n + 1 characters
     SELECT mid, component, 'ins', i, right(left(t, i), i - (n - 7)), substr(t, i + 1)
     FROM m, range(0, 10) p(i) WHERE i <= n AND i > n - 8 AND i < b + 1
+), tail_parts AS (
+    -- the code of before || c || after (8 characters) is that of before
+    -- shifted past c and after, plus c's byte shifted past after, plus that
+    -- of after (a code is the bytes as one base-256 number, tail_code): so
+    -- each key is two multiplications, not a text and its hex digits
+    SELECT mid, component, edit, i,
+        tail_code(before) AS before_code, tail_code(after) AS after_code,
+        1::UBIGINT << (8 * length(after)) AS after_scale
+    FROM tails
 ), keys AS MATERIALIZED (
     -- (the texts first, then their codes: tail_code names its argument
     -- three times, and each would make the text again)
     SELECT mid, component, edit, i, c, tail_code(k) AS tail_key FROM (
         SELECT mid, component, 'own' AS edit, NULL::BIGINT AS i, NULL::VARCHAR AS c, t AS k FROM m
-        UNION ALL
-        SELECT mid, component, edit, i, c, before || c || after FROM tails, alpha
         UNION ALL -- deletion of t[i], i in the last 8
         SELECT mid, component, 'del', i, NULL, left(t, i) || substr(t, i + 2)
         FROM m, range(0, 9) p(i) WHERE i < n AND i >= n - 8 AND i < b - 1
         UNION ALL -- swap of t[i] and t[i + 1] (each touches the last 8 of t)
         SELECT mid, component, 'swap', i, NULL, left(t, i) || substr(t, i + 2, 1) || substr(t, i + 1, 1) || substr(t, i + 3)
         FROM m, range(0, 9) p(i) WHERE i < n - 1 AND i < b)
+    UNION ALL
+    SELECT mid, component, edit, i, c, (before_code * 256 + byte) * after_scale + after_code
+    FROM tail_parts, alpha
 ), panel_near AS MATERIALIZED (
     -- the ledger rows that a typo key or a bucket of a missing serial of the
     -- ledger's component holds (MATERIALIZED: both probes read them)

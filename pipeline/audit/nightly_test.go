@@ -437,9 +437,10 @@ func TestNightlyListingKeyIsConfirmedOnText(t *testing.T) {
 // A nightly run matches a claimed serial by the exact codes of its last 8
 // characters and of those before them (sql/schema/16_serial_codes.sql), and a
 // serial longer than 16 characters by its text; a full audit matches every
-// serial by its text. Both find the serials of 16, 17 and 20 characters that
-// the ledger holds, and neither finds a serial ending in the same 8
-// characters as a ledger serial of its length but differing before them.
+// serial by its text. Both find the serials of 10, 16, 17, 18 and 20
+// characters that the ledgers hold, and neither finds a serial ending in the
+// same 8 characters as a ledger serial of its length but differing before
+// them: panels and inverters alike.
 func TestNightlyMatchesByCodesAsByText(t *testing.T) {
 	dir := t.TempDir()
 	n := newNights(t, mustConfig(t))
@@ -448,17 +449,25 @@ func TestNightlyMatchesByCodesAsByText(t *testing.T) {
 			"Acme Imports,Jinko Solar,JKM400,JKA1234567890123,2024-06-01,valid,\n"+
 			"Acme Imports,Jinko Solar,JKM400,JKA12345678901234,2024-06-01,valid,\n"+
 			"Acme Imports,Jinko Solar,JKM400,JKM72HL4V20240600001,2024-06-01,valid,\n"+
-			"Acme Imports,Jinko Solar,JKM400,JKM72HL4V20240600002,2024-06-01,valid,\n"))
+			"Acme Imports,Jinko Solar,JKM400,JKM72HL4V20240600002,2024-06-01,valid,\n"),
+		storetest.WriteFile(t, dir, "inverter_ledger_long.csv",
+			"manufacturer,model,series,serial number,status,reason,uploaded_at\n"+
+				"Fronius,Primo 5.0,Primo,FR0000000000000001,,,2024-06-01\n"+
+				"Fronius,Primo 5.0,Primo,FR00000012,,,2024-06-01\n"+
+				"Fronius,Primo 5.0,Primo,FR0000000000000003,,,2024-06-01\n"))
 	run := n.load(storetest.WriteFile(t, dir, "claims_long.csv", claimsHeader+
-		claimRow("PVL1", "JKA1234567890123;JKA12345678901234", "F001")+ // 16 and 17 characters: found
-		claimRow("PVL2", "JKM72HL4V20240600001;J001", "F002")+ // 20: found
+		claimRow("PVL1", "JKA1234567890123;JKA12345678901234", "FR0000000000000001")+ // 16, 17, 18 characters: found
+		claimRow("PVL2", "JKM72HL4V20240600001;J001", "FR00000012")+ // 20 and 10: found
 		claimRow("PVL3", "JKB1234567890123;J002", "F003")+ // 16, the head differs
-		claimRow("PVL4", "JKM72HL4W20240600002;J003", "F004"))) // 20, the head differs
-	if run.AllReason != "" || run.Claims != 4 {
-		t.Fatalf("night 2 should audit the 4 new claims nightly: %+v", run)
+		claimRow("PVL4", "JKM72HL4W20240600002;J003", "F004")+ // 20, the head differs
+		claimRow("PVL5", "J004;J005", "FX00000012")+ // inverter, 10, the head differs
+		claimRow("PVL6", "J006;J007", "FS0000000000000003"))) // inverter, 18, the head differs (by text)
+	if run.AllReason != "" || run.Claims != 6 {
+		t.Fatalf("night 2 should audit the 6 new claims nightly: %+v", run)
 	}
 	for claim, want := range map[string]string{
 		"PVL1": "pass", "PVL2": "pass", "PVL3": "fail panel.not_in_ledger", "PVL4": "fail panel.not_in_ledger",
+		"PVL5": "fail inverter.not_in_ledger", "PVL6": "fail inverter.not_in_ledger",
 	} {
 		if got := n.status(claim); got != want {
 			t.Errorf("%s: %q, want %q", claim, got, want)

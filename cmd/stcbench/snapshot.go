@@ -149,24 +149,20 @@ func benchNightlyOnly(ctx context.Context, sc *scenario, m *meter, db, work, con
 	for _, p := range got {
 		fmt.Printf("%-13s %9.2f %9.2f %7.0f MB %6s\n", p.name, p.wall.Seconds(), p.cpu.Seconds(), p.rssMB, p.load)
 	}
-	med := medianRun(got)
+	lo, med, hi := spread(got)
 	of := ""
 	if runs > 1 {
-		lo, hi := got[0].wall, got[0].wall
-		for _, p := range got {
-			lo, hi = min(lo, p.wall), max(hi, p.wall)
-		}
-		of = fmt.Sprintf(" (median of %d runs, %.2f-%.2f s)", runs, lo.Seconds(), hi.Seconds())
+		of = fmt.Sprintf(" (median of %d runs, %.2f-%.2f s)", runs, lo.wall.Seconds(), hi.wall.Seconds())
 	}
 	fmt.Printf("bench: SF=%d nightly %.2f s (cpu %.2f s)%s, peak RSS %.0f MB, from the night store (migration %.1f s apart)\n",
 		sc.SF, med.wall.Seconds(), med.cpu.Seconds(), of, med.rssMB, migrate.Seconds())
 	return nil
 }
 
-// medianRun is the run of median wall time; of an even count, the lower of
-// the middle two.
-func medianRun(runs []phase) phase {
+// spread gives the fastest run, the run of median wall time (of an even
+// count, the lower of the middle two) and the slowest.
+func spread(runs []phase) (fastest, median, slowest phase) {
 	sorted := slices.Clone(runs)
 	slices.SortFunc(sorted, func(a, b phase) int { return cmp.Compare(a.wall, b.wall) })
-	return sorted[(len(sorted)-1)/2]
+	return sorted[0], sorted[(len(sorted)-1)/2], sorted[len(sorted)-1]
 }

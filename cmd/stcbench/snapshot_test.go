@@ -95,15 +95,16 @@ func TestMedianRunTakesTheMiddleRun(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		secs []float64
-		want string
+		want string // fastest, median, slowest
 	}{
-		{[]float64{9.5}, "0"},
-		{[]float64{12, 9, 10}, "2"},
-		{[]float64{14, 9, 10, 11}, "2"}, // the lower of the middle two
-		{[]float64{10, 13, 9, 12, 11}, "4"},
+		{[]float64{9.5}, "0 0 0"},
+		{[]float64{12, 9, 10}, "1 2 0"},
+		{[]float64{14, 9, 10, 11}, "1 2 0"}, // the lower of the middle two
+		{[]float64{10, 13, 9, 12, 11}, "2 4 1"},
 	} {
-		if got := medianRun(runs(tc.secs...)); got.name != tc.want {
-			t.Errorf("medianRun(%v) = run %s, want run %s", tc.secs, got.name, tc.want)
+		lo, med, hi := spread(runs(tc.secs...))
+		if got := lo.name + " " + med.name + " " + hi.name; got != tc.want {
+			t.Errorf("spread(%v) = runs %s, want runs %s", tc.secs, got, tc.want)
 		}
 	}
 }

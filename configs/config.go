@@ -86,8 +86,9 @@ var memoryLimitRE = regexp.MustCompile(`^(?i)[0-9]+(\.[0-9]+)? ?(B|KB|MB|GB|TB|K
 // Ingest tunes loading.
 type Ingest struct {
 	ProgressEveryRows int `yaml:"progress_every_rows"`
-	// DuckDBThreads is DuckDB's thread count while ingest loads; 0 means 1
-	// (pipeline/store WithThreads says why).
+	// DuckDBThreads is DuckDB's thread count while ingest's two lanes load;
+	// 0 means 1 (pipeline/store WithThreads says why). A lane left loading
+	// alone gets DuckDB.Threads.
 	DuckDBThreads int `yaml:"duckdb_threads"`
 }
 

@@ -1,15 +1,21 @@
 package main
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
 )
 
-func TestLedgerRateSumsLedgerFilesOnly(t *testing.T) {
-	log := `time=2026-11-24T01:57:25.979Z level=INFO msg="ingest: file loaded" file=panel_ledger_2023.csv kind=panel_ledger rows=300 rejected=1 seconds=1.5
+// The ledger files' seconds are the time one or more of them was loading:
+// the inverter ledger (in the other lane, 0.5 s) loads within the panel
+// ledger's second file (1.5 s), so the two panel files' 3 s count once;
+// claims files do not count.
+func TestLedgerRateSpansLedgerFilesOnly(t *testing.T) {
+	log := `time=2026-11-24T01:57:25.500Z level=INFO msg="ingest: file loaded" file=panel_ledger_2023.csv kind=panel_ledger rows=300 rejected=1 seconds=1.5
 time=2026-11-24T01:57:26.000Z level=INFO msg="ingest: file loaded" file=claims_2024_01.csv kind=claims rows=99 rejected=0 seconds=7
-time=2026-11-24T01:57:27.000Z level=INFO msg="ingest: file loaded" file="inverter ledger.csv" kind=inverter_ledger rows=100 rejected=0 seconds=0.5
+time=2026-11-24T01:57:26.800Z level=INFO msg="ingest: file loaded" file="inverter ledger.csv" kind=inverter_ledger rows=100 rejected=0 seconds=0.5
+time=2026-11-24T01:57:27.000Z level=INFO msg="ingest: file loaded" file=panel_ledger_2024.csv kind=panel_ledger rows=50 rejected=0 seconds=1.5
 time=2026-11-24T01:57:28.000Z level=INFO msg="ingest: file skipped" file=panel_ledger_x.csv why="same content"
 time=2026-11-24T01:57:33.286Z level=INFO msg="ingest: checkpoint" seconds=2.75
 `
@@ -21,7 +27,7 @@ time=2026-11-24T01:57:33.286Z level=INFO msg="ingest: checkpoint" seconds=2.75
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rows != 400 || secs != 2 || ckpt != 2.75 {
-		t.Fatalf("ledgerRate = %d rows, %v s, checkpoint %v s; want 400, 2, 2.75", rows, secs, ckpt)
+	if rows != 450 || math.Abs(secs-3) > 1e-6 || ckpt != 2.75 {
+		t.Fatalf("ledgerRate = %d rows, %v s, checkpoint %v s; want 450, 3, 2.75", rows, secs, ckpt)
 	}
 }

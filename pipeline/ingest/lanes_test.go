@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -101,34 +102,148 @@ func TestIngestFailureInOneLaneStopsBoth(t *testing.T) {
 		WHERE f.kind = 'claims' AND f.rows_loaded <> (SELECT count(*) FROM claims c WHERE c.file_id = f.file_id)`), "0")
 }
 
-// A run loads with DuckDB's thread count at Threads (1 when 0) and puts the
-// store's own back afterwards.
+// A run loads with DuckDB's thread count at Threads (1 when 0) while two
+// lanes load, with the store's own count (2 here) in a lane left alone (when
+// Threads is less), and puts the store's own back afterwards. A folder of one
+// kind is one lane, alone from its first file.
 func TestIngestThreads(t *testing.T) {
-	dir, _ := laneFolder(t)
-	for _, threads := range []int{0, 3} {
+	mixed, _ := laneFolder(t)
+	oneKind := t.TempDir()
+	for _, name := range []string{"panel_ledger_a.csv", "panel_ledger_b.csv"} {
+		storetest.WriteFile(t, oneKind, name, "supplier_name,licensee,model_number,serial_number\nAcme,Jinko,JKM400,"+name+"\n")
+	}
+	for _, tc := range []struct {
+		dir     string
+		threads int
+		want    []int64 // the thread counts files may load with
+	}{
+		{mixed, 0, []int64{1, 2}},
+		{mixed, 3, []int64{3}},
+		{oneKind, 0, []int64{2}},
+	} {
 		st := storetest.MustOpen(t)
 		if _, err := st.DB.Exec("SET threads = 2"); err != nil {
 			t.Fatal(err)
 		}
 		in := newIngester(st)
-		in.Threads = threads
-		seen := map[int64]bool{}
+		in.Threads = tc.threads
+		var seen []int64
 		var mu sync.Mutex
 		in.afterLoad = func(ctx context.Context, tx *sql.Tx) error {
 			var n int64
 			err := tx.QueryRowContext(ctx, "SELECT current_setting('threads')").Scan(&n)
 			mu.Lock()
-			seen[n] = true
+			seen = append(seen, n)
 			mu.Unlock()
 			return err
 		}
-		if _, err := in.Ingest(context.Background(), []string{dir}); err != nil {
+		if _, err := in.Ingest(context.Background(), []string{tc.dir}); err != nil {
 			t.Fatal(err)
 		}
-		want := int64(max(threads, 1))
-		if len(seen) != 1 || !seen[want] {
-			t.Errorf("Threads %d: loaded with %v threads, want %d", threads, seen, want)
+		for _, n := range seen {
+			if !slices.Contains(tc.want, n) {
+				t.Errorf("%s, Threads %d: loaded with %v threads, want each of %v", filepath.Base(tc.dir), tc.threads, seen, tc.want)
+				break
+			}
 		}
 		storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT current_setting('threads')"), "2")
+	}
+}
+
+// A lane raises DuckDB's threads to the store's count once the other lane
+// has finished, and only then; it never lowers them.
+func TestLaneShareRaisesThreadsForTheLastLane(t *testing.T) {
+	st := storetest.MustOpen(t)
+	ctx := context.Background()
+	conn, err := st.DB.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	threads := func() string { return storetest.Query(t, st.DB, "SELECT current_setting('threads')")[0] }
+	if _, err := conn.ExecContext(ctx, "SET threads = 1"); err != nil {
+		t.Fatal(err)
+	}
+	share := &laneShare{running: 2, threads: 1, alone: 3}
+	if err := share.raise(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	if got := threads(); got != "1" {
+		t.Fatalf("two lanes loading: threads %s, want 1", got)
+	}
+	share.finished()
+	for range 2 {
+		if err := share.raise(ctx, conn); err != nil {
+			t.Fatal(err)
+		}
+		if got := threads(); got != "3" {
+			t.Fatalf("one lane loading: threads %s, want 3", got)
+		}
+	}
+	low := &laneShare{running: 1, threads: 4, alone: 3}
+	if err := low.raise(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	if got := threads(); got != "3" {
+		t.Fatalf("Threads above the store's: threads %s, want 3 (unchanged)", got)
+	}
+}
+
+// The kinds are shared between two lanes by their bytes, largest first, each
+// to the lighter lane; every file of a kind stays in one lane, and each lane
+// keeps the order of the files.
+func TestSplitLanesByKindAndBytes(t *testing.T) {
+	dir := t.TempDir()
+	sized := map[string]int{
+		"cec_modules_a.csv":     10,
+		"claims_01.csv":         300,
+		"claims_02.csv":         300,
+		"inverter_ledger_a.csv": 200,
+		"panel_ledger_a.csv":    1000,
+		"panel_ledger_b.csv":    100,
+		"suppliers.csv":         10,
+		"zz_no_kind.csv":        5,
+	}
+	name := func(files []string, lane []int) []string {
+		var out []string
+		for _, i := range lane {
+			out = append(out, filepath.Base(files[i]))
+		}
+		return out
+	}
+	split := func(names ...string) [][]string {
+		var files []string
+		for _, n := range names {
+			files = append(files, storetest.WriteFile(t, dir, n, strings.Repeat("x", sized[n])))
+		}
+		var out [][]string
+		for _, lane := range splitLanes(files) {
+			out = append(out, name(files, lane))
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		files []string
+		want  [][]string
+	}{
+		{ // the panel ledger (1,100 bytes) alone; claims (600), the inverter ledger (200) and the small kinds together
+			[]string{"cec_modules_a.csv", "claims_01.csv", "claims_02.csv", "inverter_ledger_a.csv", "panel_ledger_a.csv", "panel_ledger_b.csv", "suppliers.csv", "zz_no_kind.csv"},
+			[][]string{
+				{"panel_ledger_a.csv", "panel_ledger_b.csv"},
+				{"cec_modules_a.csv", "claims_01.csv", "claims_02.csv", "inverter_ledger_a.csv", "suppliers.csv", "zz_no_kind.csv"},
+			},
+		},
+		{ // two ledgers: a lane each
+			[]string{"inverter_ledger_a.csv", "panel_ledger_b.csv"},
+			[][]string{{"inverter_ledger_a.csv"}, {"panel_ledger_b.csv"}},
+		},
+		{ // one kind: one lane
+			[]string{"claims_01.csv", "claims_02.csv"},
+			[][]string{{"claims_01.csv", "claims_02.csv"}},
+		},
+	} {
+		if got := split(tc.files...); !slices.EqualFunc(got, tc.want, slices.Equal) {
+			t.Errorf("splitLanes(%v) = %v, want %v", tc.files, got, tc.want)
+		}
 	}
 }

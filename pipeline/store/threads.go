@@ -25,8 +25,8 @@ type Querier interface {
 // step whose scans split into tasks keeps both threads: measure on a quiet
 // machine before moving one, since a busy one favours a single thread.
 func WithThreads(ctx context.Context, conn Querier, n int) (restore func() error, err error) {
-	var was int64
-	if err := conn.QueryRowContext(ctx, `SELECT current_setting('threads')`).Scan(&was); err != nil {
+	was, err := Threads(ctx, conn)
+	if err != nil {
 		return nil, err
 	}
 	set := func(n int64) error {
@@ -37,5 +37,14 @@ func WithThreads(ctx context.Context, conn Querier, n int) (restore func() error
 	if err := set(int64(n)); err != nil {
 		return nil, err
 	}
-	return func() error { return set(was) }, nil
+	return func() error { return set(int64(was)) }, nil
+}
+
+// Threads is DuckDB's thread count now.
+func Threads(ctx context.Context, conn Querier) (int, error) {
+	var n int64
+	if err := conn.QueryRowContext(ctx, `SELECT current_setting('threads')`).Scan(&n); err != nil {
+		return 0, err
+	}
+	return int(n), nil
 }

@@ -174,5 +174,5 @@ func TestIngestLongCellRejectsOnlyItsRow(t *testing.T) {
 		"panel_ledger_long.csv:3: row is 3.0 MiB long, more than 1.0 MiB: a cell this long is not data (not loaded)",
 		"panel_ledger_long.csv:6: row is 3.0 MiB long, more than 1.0 MiB: a cell this long is not data (not loaded)",
 		"panel_ledger_long.csv:7:3: model_number: required value is empty")
-	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT line, serial_number FROM panel_ledger ORDER BY line"), "2|S1", "4|S3")
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT line, serial_norm FROM panel_ledger ORDER BY line"), "2|S1", "4|S3")
 }

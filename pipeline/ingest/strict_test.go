@@ -171,7 +171,7 @@ func TestIngestLedgerTimestamps(t *testing.T) {
 			}
 			continue
 		}
-		got := storetest.Query(t, st.DB, fmt.Sprintf("SELECT uploaded_at::VARCHAR FROM panel_ledger WHERE serial_number = 'S%02d'", i))
+		got := storetest.Query(t, st.DB, fmt.Sprintf("SELECT uploaded_at::VARCHAR FROM panel_ledger WHERE serial_norm = 'S%02d'", i))
 		if len(got) != 1 || got[0] != c.want {
 			t.Errorf("%q: loaded %v (reject %q), want %s", c.value, got, rejects[line], c.want)
 		}

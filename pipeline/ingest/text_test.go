@@ -48,7 +48,7 @@ func TestIngestSerialNormalisation(t *testing.T) {
 		t.Fatalf("got  %s\nwant %s", got, want)
 	}
 	only(t, ingest(t, st, storetest.WriteFile(t, dir, "claims_u.csv", claimsHeader+claimLine("PVD1", map[string]string{"panel_serials": "AB\u00A012;AB 14"}))))
-	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT c.serial_norm, l.serial_number IS NOT NULL FROM claim_serials c
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT c.serial_norm, l.serial_norm IS NOT NULL FROM claim_serials c
 		LEFT JOIN panel_ledger l USING (serial_norm) WHERE c.component = 'panel' ORDER BY c.position`),
 		"AB12|true", "AB14|true")
 }

@@ -78,6 +78,8 @@ func TestOpenUpgradesAnOlderStore(t *testing.T) {
 		"ALTER TABLE panel_ledger ADD COLUMN supplier_norm VARCHAR", "ALTER TABLE panel_ledger ADD COLUMN licensee_norm VARCHAR",
 		"ALTER TABLE panel_ledger ADD COLUMN model_norm VARCHAR", "ALTER TABLE inverter_ledger ADD COLUMN manufacturer_norm VARCHAR",
 		"ALTER TABLE inverter_ledger ADD COLUMN model_norm VARCHAR", "ALTER TABLE inverter_ledger ADD COLUMN series_norm VARCHAR",
+		// the serial as written, required before sql/schema/17_serial_as_written.sql
+		"ALTER TABLE panel_ledger ALTER serial_number SET NOT NULL", "ALTER TABLE inverter_ledger ALTER serial_number SET NOT NULL",
 		// a listing loaded before its serial key existed (sql/schema/13_triage_keys.sql fills it)
 		`INSERT INTO claim_serials VALUES (1, 'PVD1', 'panel', 1, 'jk-0012345678', 'JK-0012345678')`,
 		// rows loaded before the serial keys existed (sql/schema/12_serial_keys.sql fills them)
@@ -148,9 +150,20 @@ func TestOpenUpgradesAnOlderStore(t *testing.T) {
 	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT table_name, column_name FROM duckdb_columns()
 		WHERE table_name LIKE '%ledger' AND column_name LIKE '%norm' ORDER BY ALL`),
 		"inverter_ledger|serial_norm", "panel_ledger|serial_norm")
-	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT licensee, serial_norm FROM panel_ledger_current
-		UNION ALL SELECT manufacturer, serial_norm FROM inverter_ledger_current`),
-		"Jinko  Solar|JK-0012345678", "F|AB")
+	// The serial as written: kept as it was loaded, given by the current
+	// views; from now on NULL where it is the serial's key.
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT licensee, serial_norm, serial_number FROM panel_ledger_current
+		UNION ALL SELECT manufacturer, serial_norm, serial_number FROM inverter_ledger_current`),
+		"Jinko  Solar|JK-0012345678|jk-0012345678", "F|AB|ab")
+	for table, names := range map[string]string{
+		"panel_ledger":    "'S' AS supplier_name, 'S' AS licensee",
+		"inverter_ledger": "'S' AS manufacturer",
+	} {
+		if _, err := st.DB.Exec(`INSERT INTO ` + table + ` BY NAME SELECT 9 AS file_id, 2 AS line, ` + names + `,
+			'M' AS model_number, NULL AS serial_number, 'X1' AS serial_norm, '2024-01-01' AS uploaded_at, 'valid' AS status`); err != nil {
+			t.Fatalf("%s: a serial as written NULL: %v", table, err)
+		}
+	}
 }
 
 func TestQuoteLiteral(t *testing.T) {
@@ -191,4 +204,29 @@ func TestSerialCodes(t *testing.T) {
 		"ZZZZZZZZ12345678|3544952156018063160|6510615555426900570",
 		"ZZZZZZZZZ12345678|3544952156018063160|NULL",
 		"ÄB|NULL|NULL")
+}
+
+// code_tail3 of a serial's tail code is its serial_tail3 (the ledger loads
+// make tail3 so): the number of its last three characters when all three are
+// digits, whatever its length; NULL for fewer than three characters.
+func TestCodeTail3IsSerialTail3(t *testing.T) {
+	st := storetest.MustOpen(t)
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT s, code_tail3(tail_code(s)), serial_tail3(s) FROM (VALUES
+			('1'), ('12'), ('123'), ('000'), ('A009'), ('999'), ('12A'), ('1.5'), ('A/45'), ('9-12'),
+			('ZZZZZZZZZZZZZZ0990'), (':00'), ('0:0'), ('00/')) v(s)
+		ORDER BY ALL`),
+		"00/|NULL|NULL",
+		"000|0|0",
+		"0:0|NULL|NULL",
+		"1|NULL|NULL",
+		"1.5|NULL|NULL",
+		"12|NULL|NULL",
+		"123|123|123",
+		"12A|NULL|NULL",
+		"9-12|NULL|NULL",
+		"999|999|999",
+		":00|NULL|NULL",
+		"A/45|NULL|NULL",
+		"A009|9|9",
+		"ZZZZZZZZZZZZZZ0990|990|990")
 }

@@ -100,22 +100,27 @@ SELECT f.file_id, s.line,
     sup.value,
     lic.value,
     mdl.value,
-    CASE WHEN s.plain THEN s.serial_number ELSE cell(s.serial_number) END,
+    -- as written, NULL when it is serial_norm (sql/schema/17_serial_as_written.sql)
+    nullif(CASE WHEN s.plain THEN s.serial_number ELSE cell(s.serial_number) END, s.serial_norm),
     s.serial_norm,
     upl.ts, sta.value, cell(s.reason),
     -- tail_key, bucket_key (sql/schema/12_serial_keys.sql; tail_key is exact
     -- since sql/schema/16_serial_codes.sql)
-    tail_code(s.serial_norm), text_key(left(s.serial_norm, -3)),
-    -- tail3 (sql/schema/13_triage_keys.sql)
-    serial_tail3(s.serial_norm),
+    s.tail_key, text_key(left(s.serial_norm, -3)),
+    -- tail3 (sql/schema/13_triage_keys.sql), from the tail code
+    -- (sql/schema/17_serial_as_written.sql)
+    code_tail3(s.tail_key),
     -- head_key (sql/schema/16_serial_codes.sql)
     head_code(s.serial_norm)
--- (serial_norm made once, in the subquery: a select-list alias used in
--- another expression is that expression again, and the keys use it several
--- times each: 1.17 -> 0.81 s for 1.3M rows on one thread)
+-- (serial_norm and tail_key made once, in the subqueries: a select-list
+-- alias used in another expression is that expression again, and the keys use
+-- them several times each: 1.17 -> 0.81 s for 1.3M rows on one thread)
 FROM (
-    SELECT *, CASE WHEN plain THEN upper(serial_number) ELSE norm_serial(cell(serial_number)) END AS serial_norm
-    FROM (SELECT *, regexp_full_match(serial_number, '[A-Za-z0-9./_-]+') AS plain FROM stage)
+    SELECT *, tail_code(serial_norm) AS tail_key
+    FROM (
+        SELECT *, CASE WHEN plain THEN upper(serial_number) ELSE norm_serial(cell(serial_number)) END AS serial_norm
+        FROM (SELECT *, regexp_full_match(serial_number, '[A-Za-z0-9./_-]+') AS plain FROM stage)
+    )
 ) s
 JOIN lookup sup ON sup.col = 'supplier_name' AND sup.raw IS NOT DISTINCT FROM s.supplier_name
 JOIN lookup lic ON lic.col = 'licensee' AND lic.raw IS NOT DISTINCT FROM s.licensee

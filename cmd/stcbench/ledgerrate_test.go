@@ -31,3 +31,30 @@ time=2026-11-24T01:57:33.286Z level=INFO msg="ingest: checkpoint" seconds=2.75
 		t.Fatalf("ledgerRate = %d rows, %v s, checkpoint %v s; want 450, 3, 2.75", rows, secs, ckpt)
 	}
 }
+
+// The ledger-only phase ingests the panel and inverter ledger files of the
+// base folder, in name order, and nothing else.
+func TestLedgerFilesOf(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"claims_2025_01.csv", "panel_ledger_2024.csv", "inverter_ledger_01.xlsx", "suppliers.csv", "notes.txt", "panel_ledger_2023.csv"} {
+		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := ledgerFilesOf(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"inverter_ledger_01.xlsx", "panel_ledger_2023.csv", "panel_ledger_2024.csv"}
+	if len(got) != len(want) {
+		t.Fatalf("ledgerFilesOf = %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != filepath.Join(dir, want[i]) {
+			t.Fatalf("ledgerFilesOf = %v, want %v", got, want)
+		}
+	}
+	if _, err := ledgerFilesOf(t.TempDir()); err == nil {
+		t.Fatal("a folder without ledger files: no error")
+	}
+}

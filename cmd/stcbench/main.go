@@ -45,6 +45,7 @@ import (
 	"time"
 
 	"stcrecon/gen"
+	"stcrecon/pipeline/ingest"
 )
 
 func main() {
@@ -81,6 +82,7 @@ func run(ctx context.Context) error {
 	verify := flag.Bool("verify", true, "re-audit everything at the end and compare with the generator's truth")
 	withPlain := flag.Bool("plain", true, "run the plain script too (the floor the ratio is taken to)")
 	logLevel := flag.String("log-level", "info", "the --log-level of the stcrecon runs (debug adds a line per statement of the audit's steps)")
+	ledgersAlone := flag.Bool("ledgers", true, "also ingest the base's ledger files alone, into a store of their own (deleted after): the ledger rate with no other kind loading beside them")
 	prepare := flag.Bool("prepare", false, "only generate (or find) the cached scenario, then stop")
 	config := flag.String("config", "", "pass --config FILE to stcrecon (for example a larger duckdb.memory_limit at SF=50)")
 	nightlyOnly := flag.Bool("nightly-only", false, "measure only the nightly audit, on a copy of the store a previous bench kept after ingesting the night (night.duckdb in the scenario's folder)")
@@ -133,12 +135,18 @@ func run(ctx context.Context) error {
 	if *nightlyOnly {
 		return benchNightlyOnly(ctx, sc, m, db, work, *config, *runs, stcrecon)
 	}
+	ledgerDB := filepath.Join(work, "ledgers.duckdb")
+	ledgerFiles, err := ledgerFilesOf(sc.base())
+	if err != nil {
+		return err
+	}
 	steps := []struct {
 		name string
 		args []string
 		skip bool
 	}{
 		{"ingest base", stcrecon("ingest", "--db", db, sc.base()), false},
+		{"ingest ledgers", stcrecon(append([]string{"ingest", "--db", ledgerDB}, ledgerFiles...)...), !*ledgersAlone},
 		{"full audit", stcrecon("audit", "--db", db, "--out", filepath.Join(work, "full"), "--all"), false},
 		{"ingest night", stcrecon("ingest", "--db", db, sc.night()), false},
 		{"nightly", stcrecon("audit", "--db", db, "--out", filepath.Join(work, "nightly")), false},
@@ -155,6 +163,11 @@ func run(ctx context.Context) error {
 			return err
 		}
 		got[s.name] = p
+		if s.name == "ingest ledgers" {
+			if err := removeStore(ledgerDB); err != nil {
+				return err
+			}
+		}
 		if s.name == "ingest night" {
 			if err := saveNightStore(db, sc); err != nil {
 				return err
@@ -197,16 +210,20 @@ func run(ctx context.Context) error {
 			peak = p.rssMB
 		}
 	}
-	fmt.Printf("%-13s %9s %9s %10s %6s  %s\n", "phase", "wall s", "cpu s", "peak RSS", "load", "")
+	fmt.Printf("%-14s %9s %9s %10s %6s  %s\n", "phase", "wall s", "cpu s", "peak RSS", "load", "")
 	for _, s := range steps {
 		if p, ok := got[s.name]; ok {
-			fmt.Printf("%-13s %9.2f %9.2f %7.0f MB %6s  %s\n", p.name, p.wall.Seconds(), p.cpu.Seconds(), p.rssMB, p.load, p.detail)
+			fmt.Printf("%-14s %9.2f %9.2f %7.0f MB %6s  %s\n", p.name, p.wall.Seconds(), p.cpu.Seconds(), p.rssMB, p.load, p.detail)
 		}
 	}
 	fmt.Printf("rows: %d (%d ledger) base + %d night; night claims: %d\n", sc.BaseRows, sc.LedgerRows, sc.NightRows, sc.NightClaim)
 	if n, secs, ckpt, err := ledgerRate(filepath.Join(logs, "ingest_base.log")); err == nil && secs > 0 {
 		fmt.Printf("ledger files: %d rows in %.2f s = %.0f rows/s (while one or more ledger files loaded, each from its read to its commit, beside the lane loading the other kinds; the run's closing checkpoint, %.2f s, apart)\n",
 			n, secs, float64(n)/secs, ckpt)
+	}
+	if p, ok := got["ingest ledgers"]; ok {
+		fmt.Printf("ledger files alone: %d rows in %.2f s = %.0f rows/s (their own ingest into a fresh store, the whole command)\n",
+			sc.LedgerRows, p.wall.Seconds(), float64(sc.LedgerRows)/p.wall.Seconds())
 	}
 	fmt.Printf("verify: %s\n", verdict)
 	fmt.Println(plainLine)
@@ -222,6 +239,34 @@ func run(ctx context.Context) error {
 		peak, ratio)
 	if *verify && strings.HasPrefix(verdict, "FINDINGS DIFFER") {
 		return errors.New(verdict)
+	}
+	return nil
+}
+
+// ledgerFilesOf lists the ledger files in dir, in name order.
+func ledgerFilesOf(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range entries {
+		if kind, ok := ingest.KindOf(e.Name()); ok && (kind == ingest.PanelLedger || kind == ingest.InverterLedger) {
+			out = append(out, filepath.Join(dir, e.Name()))
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s: no ledger files", dir)
+	}
+	return out, nil
+}
+
+// removeStore deletes a store: its DuckDB file, write-ahead log and lock file.
+func removeStore(path string) error {
+	for _, p := range []string{path, path + ".wal", path + ".lock"} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
 	}
 	return nil
 }

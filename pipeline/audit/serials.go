@@ -4,20 +4,23 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
-	"stcrecon/pipeline/store"
+	queries "stcrecon/sql"
 )
 
-// lookupRowsPerVersion is how many claim_serials rows one statement of
+// lookupRowsPerVersion is how many claim_serials rows one lookup of
 // sql/audit/older_serials.sql costs about as much as, when a join reads them
 // all: measured at SF=50 (65M rows), 530 lookups took 1.7 s and the one join
-// 8.9 s, on the loaded 2-core machine (0.14 µs a row; 3.2 ms a lookup). A
-// variable so that tests can make every nightly run look up (0).
+// 8.9 s, on the loaded 2-core machine (0.14 µs a row; 3.2 ms a lookup, each
+// its own statement then: lookUp batches them now, so the threshold is on the
+// safe side). A variable so that tests can make every nightly run look up
+// (0).
 var lookupRowsPerVersion int64 = 25_000
 
 // lookupRowsPerHit is the same for the older listings of changed serials
-// (sql/audit/older_listing.sql, one statement per hit, which scans the
-// serial keys of its file): measured at SF=50 (62M rows, load 6-10), 388
+// (sql/audit/older_listing.sql, one lookup per hit, which scans the serial
+// keys of its file): measured, each its own statement, at SF=50 (62M rows, load 6-10), 388
 // lookups took about 4.5 ms CPU each and the one pass reading the text of
 // every older listing 5.2 s CPU (0.084 µs a row).
 var lookupRowsPerHit int64 = 50_000
@@ -45,12 +48,11 @@ func (a *Auditor) claimsInScope(ctx context.Context, tx *sql.Tx, run *Run) error
 	if err := a.execStatements(ctx, tx, "audit/claims.sql"); err != nil {
 		return err
 	}
-	if err := lookUpEach(ctx, tx, "audit/older_serials.sql",
-		[]string{`SET VARIABLE audit_older_claim = ?::VARCHAR`, `SET VARIABLE audit_older_file = ?::BIGINT`}, older); err != nil {
+	if err := lookUp(ctx, tx, "audit_serials", "audit/older_serials.sql", older); err != nil {
 		return err
 	}
 	if older != nil {
-		a.log().Info("audit: older claim versions' serials looked up one by one", "versions", len(older))
+		a.log().Info("audit: older claim versions' serials looked up", "versions", len(older))
 	}
 	return nil
 }
@@ -75,15 +77,15 @@ func (a *Auditor) olderVersions(ctx context.Context, tx *sql.Tx, run *Run) ([][]
 	if n*lookupRowsPerVersion >= listings {
 		return nil, nil
 	}
-	return queryRows(ctx, tx, `SELECT claim_id, file_id FROM audit_scope WHERE file_id <= ? ORDER BY file_id, claim_id`, run.PrevFileID)
+	return queryRows(ctx, tx, `SELECT file_id, claim_id FROM audit_scope WHERE file_id <= ? ORDER BY file_id, claim_id`, run.PrevFileID)
 }
 
 // changedListings runs sql/audit/changed_listings.sql and
 // changed_listing_rows.sql: the claims whose current version lists a serial
 // that changed since the previous run. The listings of the night's files are
 // read directly; the older ones are found on their integer serial keys, and
-// the few (file, key) hits are fetched one statement each
-// (sql/audit/older_listing.sql), which reads a row group or two, rather than
+// the few (file, key) hits are fetched one lookup each
+// (sql/audit/older_listing.sql, batched by lookUp), which reads a row group or two, rather than
 // the text of every listing ever loaded. When the hits are many for the size
 // of claim_serials, one pass reads every older listing instead
 // (older_listings.sql).
@@ -110,11 +112,10 @@ func (a *Auditor) changedListings(ctx context.Context, tx *sql.Tx) error {
 	if err != nil {
 		return err
 	}
-	if err := lookUpEach(ctx, tx, "audit/older_listing.sql",
-		[]string{`SET VARIABLE audit_hit_file = ?::BIGINT`, `SET VARIABLE audit_hit_key = ?::VARCHAR::UBIGINT`}, hits); err != nil {
+	if err := lookUp(ctx, tx, "changed_listings_found", "audit/older_listing.sql", hits); err != nil {
 		return err
 	}
-	a.log().Info("audit: older listings of changed serials looked up one by one", "hits", len(hits))
+	a.log().Info("audit: older listings of changed serials looked up", "hits", len(hits))
 	return a.execStatements(ctx, tx, "audit/changed_listing_rows.sql")
 }
 
@@ -130,7 +131,7 @@ func listingRows(ctx context.Context, tx *sql.Tx) (int64, error) {
 
 // queryRows reads every row of query, each as its column values; never nil,
 // so an empty result stays apart from "nothing asked". The rows are read
-// whole before lookUpEach runs statements on the same transaction.
+// whole before lookUp runs statements on the same transaction.
 func queryRows(ctx context.Context, tx *sql.Tx, query string, args ...any) ([][]any, error) {
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -156,24 +157,46 @@ func queryRows(ctx context.Context, tx *sql.Tx, query string, args ...any) ([][]
 	return out, rows.Err()
 }
 
-// lookUpEach runs file once for each row, after binding the row's values to
-// sets, one SET VARIABLE statement per column: getvariable() is a constant
-// when a statement is planned, so the values reach the scan as constants and
-// it reads a row group or two (DuckDB 1.1 pushes no join filter into a scan).
+// lookupBatch is how many lookups one statement makes (lookUp). A statement
+// of one lookup cost about 2 ms at SF=50, most of it its own start and the
+// round trips of binding its values through SET VARIABLE; joined with UNION
+// ALL, a lookup costs what its scan costs. A variable so that tests can make
+// batches of a few.
+var lookupBatch = 100
+
+// lookUp inserts into table the rows of the SELECT in file for each row of
+// rows, the row's values bound to the SELECT's parameters in order: the
+// SELECTs of up to lookupBatch rows are joined with UNION ALL into one
+// statement. DuckDB binds parameters before it plans, so each SELECT's
+// filters reach its scan as constants and it reads a row group or two
+// (DuckDB 1.1 pushes no join filter into a scan, so a join with a table of
+// the rows would read the whole column).
 //
-// The lookups keep both DuckDB threads: a lookup reads a row group or two, one
-// task each. (Tried: one thread for the loop. Under load it looked faster,
-// 5.2 against 6.0 ms a lookup; on a quiet machine the SF=50 night's
+// The lookups keep both DuckDB threads: each SELECT reads a row group or two,
+// one task each. (Tried: one thread for the loop. Under load it looked
+// faster, 5.2 against 6.0 ms a lookup; on a quiet machine the SF=50 night's
 // changed_listings took 2.45 s against 1.80 s.)
-func lookUpEach(ctx context.Context, tx *sql.Tx, file string, sets []string, rows [][]any) error {
-	for _, row := range rows {
-		for i, set := range sets {
-			if _, err := tx.ExecContext(ctx, set, row[i]); err != nil {
-				return fmt.Errorf("%s: %w", set, err)
+func lookUp(ctx context.Context, tx *sql.Tx, table, file string, rows [][]any) error {
+	text, err := queries.Get(file)
+	if err != nil {
+		return err
+	}
+	one := strings.TrimRight(strings.TrimSpace(text), ";")
+	for len(rows) > 0 {
+		batch := rows[:min(len(rows), lookupBatch)]
+		rows = rows[len(batch):]
+		var stmt strings.Builder
+		stmt.WriteString("INSERT INTO " + table + "\n")
+		var args []any
+		for i, row := range batch {
+			if i > 0 {
+				stmt.WriteString("\nUNION ALL\n")
 			}
+			stmt.WriteString(one)
+			args = append(args, row...)
 		}
-		if err := store.ExecFile(ctx, tx, file); err != nil {
-			return err
+		if _, err := tx.ExecContext(ctx, stmt.String(), args...); err != nil {
+			return fmt.Errorf("sql/%s: %w", file, err)
 		}
 	}
 	return nil

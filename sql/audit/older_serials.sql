@@ -1,11 +1,12 @@
 -- name: OlderSerials
--- The listings of one older claim version a nightly run re-audits
--- (audit_older_claim in audit_older_file; see AuditSerials in claims.sql).
--- getvariable() is a constant when the statement is planned, so both filters
+-- The listings of one older claim version a nightly run re-audits (see
+-- AuditSerials in claims.sql): its file and claim id are the parameters.
+-- pipeline/audit (lookUp) joins this SELECT with UNION ALL, once per older
+-- version, up to lookupBatch a statement, and inserts the rows into
+-- audit_serials. DuckDB binds the parameters before it plans, so both filters
 -- reach the scan of claim_serials, which is stored in file order and, within
--- a file, by claim_id (sql/load/claims.sql): the scan reads the one or two
--- row groups whose ranges hold the claim, not the listings of every claim.
-INSERT INTO audit_serials
+-- a file, by claim_id (sql/load/claims.sql): each SELECT reads the one or two
+-- row groups whose ranges hold its claim, not the listings of every claim.
 SELECT claim_id, component, serial_norm
 FROM claim_serials
-WHERE file_id = getvariable('audit_older_file') AND claim_id = getvariable('audit_older_claim');
+WHERE file_id = ? AND claim_id = ?

@@ -181,7 +181,14 @@ func lookUp(ctx context.Context, tx *sql.Tx, table, file string, rows [][]any) e
 	if err != nil {
 		return err
 	}
-	one := strings.TrimRight(strings.TrimSpace(text), ";")
+	// the SELECT without its comment lines, which would otherwise be parsed
+	// once per row
+	var one strings.Builder
+	for line := range strings.Lines(strings.TrimRight(strings.TrimSpace(text), ";")) {
+		if !strings.HasPrefix(strings.TrimSpace(line), "--") {
+			one.WriteString(line)
+		}
+	}
 	for len(rows) > 0 {
 		batch := rows[:min(len(rows), lookupBatch)]
 		rows = rows[len(batch):]
@@ -192,7 +199,7 @@ func lookUp(ctx context.Context, tx *sql.Tx, table, file string, rows [][]any) e
 			if i > 0 {
 				stmt.WriteString("\nUNION ALL\n")
 			}
-			stmt.WriteString(one)
+			stmt.WriteString(one.String())
 			args = append(args, row...)
 		}
 		if _, err := tx.ExecContext(ctx, stmt.String(), args...); err != nil {

@@ -80,8 +80,12 @@ func TestIngestSplitsSerialListsInOrder(t *testing.T) {
 	if r.Rows != 1 || r.Rejected != 0 {
 		t.Fatalf("%+v", r)
 	}
+	// the serial as written is stored only where it is not its key
+	// (sql/schema/18_listing_as_written.sql); the current view gives it either way
 	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT component, position, serial_number, serial_norm FROM claim_serials ORDER BY component DESC, position"),
-		"panel|1|a1|A1", "panel|2|A2|A2", "panel|3|a3|A3", "panel|4|a 4|A4", "inverter|1|I1|I1")
+		"panel|1|a1|A1", "panel|2|NULL|A2", "panel|3|a3|A3", "panel|4|a 4|A4", "inverter|1|NULL|I1")
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT component, position, serial_number FROM claim_serials_current ORDER BY component DESC, position"),
+		"panel|1|a1", "panel|2|A2", "panel|3|a3", "panel|4|a 4", "inverter|1|I1")
 }
 
 func TestIngestAustralianDates(t *testing.T) {

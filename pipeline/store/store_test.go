@@ -80,6 +80,8 @@ func TestOpenUpgradesAnOlderStore(t *testing.T) {
 		"ALTER TABLE inverter_ledger ADD COLUMN model_norm VARCHAR", "ALTER TABLE inverter_ledger ADD COLUMN series_norm VARCHAR",
 		// the serial as written, required before sql/schema/17_serial_as_written.sql
 		"ALTER TABLE panel_ledger ALTER serial_number SET NOT NULL", "ALTER TABLE inverter_ledger ALTER serial_number SET NOT NULL",
+		// and in the claims' lists, before sql/schema/18_listing_as_written.sql
+		"ALTER TABLE claim_serials ALTER serial_number SET NOT NULL",
 		// a listing loaded before its serial key existed (sql/schema/13_triage_keys.sql fills it)
 		`INSERT INTO claim_serials VALUES (1, 'PVD1', 'panel', 1, 'jk-0012345678', 'JK-0012345678')`,
 		// rows loaded before the serial keys existed (sql/schema/12_serial_keys.sql fills them)
@@ -164,6 +166,11 @@ func TestOpenUpgradesAnOlderStore(t *testing.T) {
 			t.Fatalf("%s: a serial as written NULL: %v", table, err)
 		}
 	}
+	if _, err := st.DB.Exec(`INSERT INTO claim_serials BY NAME SELECT 9 AS file_id, 'PVD9' AS claim_id,
+		'panel' AS component, 1 AS position, NULL AS serial_number, 'X1' AS serial_norm`); err != nil {
+		t.Fatalf("claim_serials: a serial as written NULL: %v", err)
+	}
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT serial_number FROM claim_serials WHERE claim_id = 'PVD1'`), "jk-0012345678")
 }
 
 func TestQuoteLiteral(t *testing.T) {

@@ -153,9 +153,11 @@ ORDER BY line;
 -- name: LoadClaimSerials
 -- One row per listed serial, in list order, with the key of its serial
 -- (serial_key, sql/schema/13_triage_keys.sql). A plain list's serials need
--- no trimming or white space removed: their key is their upper case.
+-- no trimming or white space removed: their key is their upper case. The
+-- serial as written is kept only where it is not its key
+-- (sql/schema/18_listing_as_written.sql).
 INSERT INTO claim_serials
-SELECT file_id, claim_id, component, position, serial_number, serial_norm, text_key(serial_norm)
+SELECT file_id, claim_id, component, position, nullif(serial_number, serial_norm), serial_norm, text_key(serial_norm)
 FROM (
     SELECT *, CASE WHEN plain THEN upper(serial_number) ELSE norm_serial(serial_number) END AS serial_norm
     FROM (

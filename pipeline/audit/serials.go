@@ -20,9 +20,9 @@ var lookupRowsPerVersion int64 = 25_000
 
 // lookupRowsPerHit is the same for the older listings of changed serials
 // (sql/audit/older_listing.sql, one lookup per hit, which scans the serial
-// keys of its file): measured, each its own statement, at SF=50 (62M rows, load 6-10), 388
-// lookups took about 4.5 ms CPU each and the one pass reading the text of
-// every older listing 5.2 s CPU (0.084 µs a row).
+// keys of its file): measured, each its own statement then, at SF=50 (62M
+// rows, load 6-10), 388 lookups took about 4.5 ms CPU each and the one pass
+// reading the text of every older listing 5.2 s CPU (0.084 µs a row).
 var lookupRowsPerHit int64 = 50_000
 
 // claimsInScope runs sql/audit/claims.sql: audit_claims and audit_serials.
@@ -85,8 +85,8 @@ func (a *Auditor) olderVersions(ctx context.Context, tx *sql.Tx, run *Run) ([][]
 // that changed since the previous run. The listings of the night's files are
 // read directly; the older ones are found on their integer serial keys, and
 // the few (file, key) hits are fetched one lookup each
-// (sql/audit/older_listing.sql, batched by lookUp), which reads a row group or two, rather than
-// the text of every listing ever loaded. When the hits are many for the size
+// (sql/audit/older_listing.sql, batched by lookUp), which scans the serial
+// keys of its file, rather than the text of every listing ever loaded. When the hits are many for the size
 // of claim_serials, one pass reads every older listing instead
 // (older_listings.sql).
 func (a *Auditor) changedListings(ctx context.Context, tx *sql.Tx) error {
@@ -157,10 +157,11 @@ func queryRows(ctx context.Context, tx *sql.Tx, query string, args ...any) ([][]
 	return out, rows.Err()
 }
 
-// lookupBatch is how many lookups one statement makes (lookUp). A statement
-// of one lookup cost about 2 ms at SF=50, most of it its own start and the
-// round trips of binding its values through SET VARIABLE; joined with UNION
-// ALL, a lookup costs what its scan costs. A variable so that tests can make
+// lookupBatch is how many lookups one statement makes (lookUp). A lookup was
+// three statements (two SET VARIABLE and the INSERT). At SF=50 the 530
+// older claim versions took 0.85-1.03 s as statements of their own and
+// 0.63-0.79 s batched; the 388 older listings cost the same either way, each
+// scanning the serial keys of its file. A variable so that tests can make
 // batches of a few.
 var lookupBatch = 100
 
@@ -168,12 +169,12 @@ var lookupBatch = 100
 // rows, the row's values bound to the SELECT's parameters in order: the
 // SELECTs of up to lookupBatch rows are joined with UNION ALL into one
 // statement. DuckDB binds parameters before it plans, so each SELECT's
-// filters reach its scan as constants and it reads a row group or two
-// (DuckDB 1.1 pushes no join filter into a scan, so a join with a table of
-// the rows would read the whole column).
+// filters reach its scan as constants and it reads only the row groups they
+// allow (DuckDB 1.1 pushes no join filter into a scan, so a join with a table
+// of the rows would read the whole column).
 //
-// The lookups keep both DuckDB threads: each SELECT reads a row group or two,
-// one task each. (Tried: one thread for the loop. Under load it looked
+// The lookups keep both DuckDB threads: each SELECT reads a few row groups,
+// a task or two each. (Tried: one thread for the loop. Under load it looked
 // faster, 5.2 against 6.0 ms a lookup; on a quiet machine the SF=50 night's
 // changed_listings took 2.45 s against 1.80 s.)
 func lookUp(ctx context.Context, tx *sql.Tx, table, file string, rows [][]any) error {

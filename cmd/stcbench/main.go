@@ -135,7 +135,13 @@ func run(ctx context.Context) error {
 	if *nightlyOnly {
 		return benchNightlyOnly(ctx, sc, m, db, work, *config, *runs, stcrecon)
 	}
-	ledgerDB := filepath.Join(work, "ledgers.duckdb")
+	// the ledger-only store in a folder of its own, removed whole after its
+	// phase with whatever DuckDB kept beside it
+	ledgerDir := filepath.Join(work, "ledgers")
+	ledgerDB := filepath.Join(ledgerDir, "stcrecon.duckdb")
+	if err := os.MkdirAll(ledgerDir, 0o755); err != nil {
+		return err
+	}
 	ledgerFiles, err := ledgerFilesOf(sc.base())
 	if err != nil {
 		return err
@@ -164,7 +170,7 @@ func run(ctx context.Context) error {
 		}
 		got[s.name] = p
 		if s.name == "ingest ledgers" {
-			if err := removeStore(ledgerDB); err != nil {
+			if err := os.RemoveAll(ledgerDir); err != nil {
 				return err
 			}
 		}
@@ -243,32 +249,23 @@ func run(ctx context.Context) error {
 	return nil
 }
 
-// ledgerFilesOf lists the ledger files in dir, in name order.
+// ledgerFilesOf lists the ledger files of the folder dir, as ingest reads a
+// folder (ingest.Expand: in name order).
 func ledgerFilesOf(dir string) ([]string, error) {
-	entries, err := os.ReadDir(dir)
+	files, _, err := ingest.Expand([]string{dir})
 	if err != nil {
 		return nil, err
 	}
 	var out []string
-	for _, e := range entries {
-		if kind, ok := ingest.KindOf(e.Name()); ok && (kind == ingest.PanelLedger || kind == ingest.InverterLedger) {
-			out = append(out, filepath.Join(dir, e.Name()))
+	for _, f := range files {
+		if kind, ok := ingest.KindOf(filepath.Base(f)); ok && (kind == ingest.PanelLedger || kind == ingest.InverterLedger) {
+			out = append(out, f)
 		}
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("%s: no ledger files", dir)
 	}
 	return out, nil
-}
-
-// removeStore deletes a store: its DuckDB file, write-ahead log and lock file.
-func removeStore(path string) error {
-	for _, p := range []string{path, path + ".wal", path + ".lock"} {
-		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return err
-		}
-	}
-	return nil
 }
 
 // ledgerRate reads an ingest log (the "ingest: file loaded" lines -v writes):

@@ -389,7 +389,18 @@ func (g *checkpointGate) alone(f func() error) error {
 // store is checkpointed once at the end instead of every few files: with the
 // default (16 MB of write-ahead log) a run of claims files checkpointed every
 // fourth file, each time longer. Every file's commit is still durable in the
-// log. restore checkpoints and puts the setting back.
+// log.
+//
+// It also turns DuckDB's vacuum off for the run (max_vacuum_tasks = 0): at
+// each checkpoint, DuckDB merges runs of part-full row groups into fewer, and
+// a ledger file's rows, written row group by row group as the INSERT goes,
+// end in part-full ones that the next ledger file's commit then merged with
+// its own, rewriting and recompressing about as many rows as the file added
+// (at SF=1 the 625k-row panel file's commit took 0.31 s instead of 0.08 s).
+// Ingest only appends, so there are no deleted rows to vacuum; the store
+// keeps one or two part-full row groups per large file.
+//
+// restore checkpoints and puts both settings back.
 func deferCheckpoints(ctx context.Context, conn *sql.Conn) (restore func() error, err error) {
 	var was string
 	if err := conn.QueryRowContext(ctx, `SELECT current_setting('checkpoint_threshold')`).Scan(&was); err != nil {
@@ -398,15 +409,23 @@ func deferCheckpoints(ctx context.Context, conn *sql.Conn) (restore func() error
 	if _, err := conn.ExecContext(ctx, `SET checkpoint_threshold = '`+runCheckpointThreshold+`'`); err != nil {
 		return nil, err
 	}
-	return func() error {
+	if _, err := conn.ExecContext(ctx, `SET max_vacuum_tasks = 0`); err != nil {
+		return nil, err
+	}
+	return func() (err error) {
 		// SET takes no bound parameters: the old value is quoted as a literal.
 		if _, err := conn.ExecContext(context.WithoutCancel(ctx), "SET checkpoint_threshold = "+store.QuoteLiteral(was)); err != nil {
 			return err
 		}
+		defer func() {
+			if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), `RESET max_vacuum_tasks`); err == nil {
+				err = rerr
+			}
+		}()
 		if ctx.Err() != nil {
 			return nil
 		}
-		_, err := conn.ExecContext(ctx, `CHECKPOINT`)
+		_, err = conn.ExecContext(ctx, `CHECKPOINT`)
 		return err
 	}, nil
 }

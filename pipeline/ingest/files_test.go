@@ -176,3 +176,30 @@ func TestIngestLongCellRejectsOnlyItsRow(t *testing.T) {
 		"panel_ledger_long.csv:7:3: model_number: required value is empty")
 	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT line, serial_norm FROM panel_ledger ORDER BY line"), "2|S1", "4|S3")
 }
+
+// A carriage return that ends no line, outside quotes, rejects its row (the
+// contract's line ends are LF and CRLF, and a line break inside a cell must be
+// quoted); the rows around it load, with their lines. DuckDB's read_csv takes
+// such a CR for a line end, so the row is cut from what it reads; before, its
+// extra row rejected the whole file.
+func TestIngestStrayCarriageReturnRejectsOnlyItsRow(t *testing.T) {
+	p := storetest.WriteFile(t, t.TempDir(), "panel_ledger_cr.csv", "supplier_name,licensee,model_number,serial_number\r\n"+
+		"Acme,Jinko,JKM400,S1\r\n"+ // 2
+		"Acme,Jin\rko,JKM400,S2\r\n"+ // 3
+		"Acme,\"Jinko\",JKM400,S3\r\r\n"+ // 4: a CR before the CRLF
+		"Acme,\"Jin\r\nko\",JKM400,S5\r\n"+ // 5-6: quoted, a line break in the cell
+		"Acme,Jinko,JKM400,S7") // 7
+	st := storetest.MustOpen(t)
+	r := only(t, ingest(t, st, p))
+	if r.Status != Loaded || r.Rows != 3 || r.Rejected != 2 {
+		t.Fatalf("%s: %d loaded, %d rejected: %v %v", r.Status, r.Rows, r.Rejected, r.Err, r.Rejects)
+	}
+	const why = ": a carriage return (CR) that does not end a line, outside quotes: a line ends in LF or CRLF, and a line break inside a cell must be quoted"
+	var got []string
+	for _, rj := range r.Rejects {
+		got = append(got, rj.String())
+	}
+	storetest.AssertRows(t, got, "panel_ledger_cr.csv:3"+why, "panel_ledger_cr.csv:4"+why)
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT line, serial_norm, licensee = 'Jin'||chr(13)||chr(10)||'ko' FROM panel_ledger ORDER BY line"),
+		"2|S1|false", "5|S5|true", "7|S7|false")
+}

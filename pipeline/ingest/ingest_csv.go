@@ -31,7 +31,8 @@ type csvScan struct {
 	// line = k + 2 + delta of the last shift with from <= k.
 	shifts []lineShift
 	// cuts are the byte ranges (after any BOM) of rows longer than
-	// maxRowBytes: they are rejects, and DuckDB reads a copy without them.
+	// maxRowBytes or with a stray carriage return: they are rejects, and
+	// DuckDB reads a copy without them.
 	cuts []byteRange
 	// odd is set when the file has a byte other than printable ASCII and
 	// line ends: its text cells then go through normaliseStage.
@@ -120,6 +121,16 @@ func scanCSV(f io.Reader) (*csvScan, error) {
 	return s, nil
 }
 
+// plainLine reports whether line (without its LF) holds no quote and no
+// carriage return but a last one (of a CRLF line end).
+func plainLine(line []byte) bool {
+	if bytes.IndexByte(line, '"') >= 0 {
+		return false
+	}
+	cr := bytes.IndexByte(line, '\r')
+	return cr < 0 || cr == len(line)-1
+}
+
 func firstInvalidUTF8(b []byte) int {
 	for i := 0; i < len(b); {
 		r, size := utf8.DecodeRune(b[i:])
@@ -140,7 +151,10 @@ const (
 	quoteInQuoted // saw '"' inside a quoted field: an escape or the closing quote
 )
 
-// recordParser is an RFC 4180 state machine fed with chunks of bytes.
+// recordParser is an RFC 4180 state machine fed with chunks of bytes. A line
+// ends in LF or CRLF (data contract §1); a carriage return anywhere else
+// outside quotes makes its record a reject, cut from what DuckDB reads, which
+// would take it for a line end.
 type recordParser struct {
 	state      parseState
 	line       int64 // current physical line, 1-based
@@ -150,6 +164,8 @@ type recordParser struct {
 	fields     int
 	empty      bool // the current record has no bytes yet (a blank line so far)
 	badQuote   bool
+	cr         bool // the byte before was a carriage return outside quotes
+	badCR      bool // a carriage return outside quotes did not end its line
 	headerBuf  []byte
 	haveHeader bool
 	goodSeen   int64 // records DuckDB will read so far
@@ -158,13 +174,14 @@ type recordParser struct {
 
 func (p *recordParser) feed(chunk []byte, s *csvScan) {
 	for i := 0; i < len(chunk); {
-		// Fast path: a whole line without quotes, from the start of a record
-		// (nearly every line of a ledger): its cells are its commas + 1, and
-		// the byte loop below is not needed.
-		if p.haveHeader && p.empty && p.state == fieldStart {
-			if nl := bytes.IndexByte(chunk[i:], '\n'); nl >= 0 && bytes.IndexByte(chunk[i:i+nl], '"') < 0 {
+		// Fast path: a whole line without a quote or a carriage return (but
+		// the one of a CRLF line end), from the start of a record (nearly
+		// every line of a ledger): its cells are its commas + 1, and the byte
+		// loop below is not needed.
+		if p.haveHeader && p.empty && p.state == fieldStart && !p.cr {
+			if nl := bytes.IndexByte(chunk[i:], '\n'); nl >= 0 && plainLine(chunk[i:i+nl]) {
 				line := chunk[i : i+nl]
-				if len(line) > bytes.Count(line, []byte{'\r'}) { // not a blank line (a CR alone is ignored)
+				if len(line) > 0 && (len(line) > 1 || line[0] != '\r') { // not a blank line
 					p.empty, p.fields = false, bytes.Count(line, []byte{','})
 				}
 				i += nl + 1
@@ -178,6 +195,12 @@ func (p *recordParser) feed(chunk []byte, s *csvScan) {
 		c := chunk[i]
 		i++
 		p.off++
+		if p.cr {
+			p.cr = false
+			if c != '\n' {
+				p.badCR = true
+			}
+		}
 		if !p.haveHeader {
 			p.headerBuf = append(p.headerBuf, c)
 		}
@@ -205,7 +228,8 @@ func (p *recordParser) feed(chunk []byte, s *csvScan) {
 			p.endRecord(s)
 			p.recLine, p.empty, p.fields, p.state, p.recStart = p.line, true, 0, fieldStart, p.off
 		case '\r':
-			// part of a CRLF line end; DuckDB ignores it too
+			// the CR of a CRLF line end, or a reject if no LF follows
+			p.cr = true
 		case ',':
 			p.empty = false
 			p.fields++
@@ -228,6 +252,8 @@ func (p *recordParser) feed(chunk []byte, s *csvScan) {
 
 // endRecord closes the record that started at p.recLine.
 func (p *recordParser) endRecord(s *csvScan) {
+	badCR := p.badCR
+	p.badCR = false
 	if p.empty {
 		return // blank line: neither DuckDB nor we count it
 	}
@@ -250,6 +276,9 @@ func (p *recordParser) endRecord(s *csvScan) {
 	case p.off-p.recStart > maxRowBytes:
 		s.cuts = append(s.cuts, byteRange{p.recStart, p.off})
 		s.bad = append(s.bad, Reject{Line: p.recLine, Reason: fmt.Sprintf("row is %s long, more than %s: a cell this long is not data (not loaded)", sizeText(p.off-p.recStart), sizeText(maxRowBytes))})
+	case badCR:
+		s.cuts = append(s.cuts, byteRange{p.recStart, p.off})
+		s.bad = append(s.bad, Reject{Line: p.recLine, Reason: "a carriage return (CR) that does not end a line, outside quotes: a line ends in LF or CRLF, and a line break inside a cell must be quoted"})
 	case p.badQuote:
 		s.bad = append(s.bad, Reject{Line: p.recLine, Reason: "bad quoting: a quote inside an unquoted cell, or text after a closing quote"})
 	case fields != len(s.header):

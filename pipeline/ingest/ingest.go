@@ -406,27 +406,30 @@ func deferCheckpoints(ctx context.Context, conn *sql.Conn) (restore func() error
 	if err := conn.QueryRowContext(ctx, `SELECT current_setting('checkpoint_threshold')`).Scan(&was); err != nil {
 		return nil, err
 	}
-	if _, err := conn.ExecContext(ctx, `SET checkpoint_threshold = '`+runCheckpointThreshold+`'`); err != nil {
+	var wasVacuum int64
+	if err := conn.QueryRowContext(ctx, `SELECT current_setting('max_vacuum_tasks')`).Scan(&wasVacuum); err != nil {
 		return nil, err
 	}
-	if _, err := conn.ExecContext(ctx, `SET max_vacuum_tasks = 0`); err != nil {
-		return nil, err
-	}
-	return func() (err error) {
-		// SET takes no bound parameters: the old value is quoted as a literal.
-		if _, err := conn.ExecContext(context.WithoutCancel(ctx), "SET checkpoint_threshold = "+store.QuoteLiteral(was)); err != nil {
-			return err
-		}
-		defer func() {
-			if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), `RESET max_vacuum_tasks`); err == nil {
-				err = rerr
-			}
-		}()
-		if ctx.Err() != nil {
-			return nil
-		}
-		_, err = conn.ExecContext(ctx, `CHECKPOINT`)
+	// SET takes no bound parameters: the old values are written as literals.
+	put := func(setting, value string) error {
+		_, err := conn.ExecContext(context.WithoutCancel(ctx), "SET "+setting+" = "+value)
 		return err
+	}
+	if err := put("checkpoint_threshold", store.QuoteLiteral(runCheckpointThreshold)); err != nil {
+		return nil, err
+	}
+	if err := put("max_vacuum_tasks", "0"); err != nil {
+		return nil, errors.Join(err, put("checkpoint_threshold", store.QuoteLiteral(was)))
+	}
+	return func() error {
+		var err error
+		if ctx.Err() == nil {
+			// with the vacuum still off
+			_, err = conn.ExecContext(ctx, `CHECKPOINT`)
+		}
+		return errors.Join(err,
+			put("checkpoint_threshold", store.QuoteLiteral(was)),
+			put("max_vacuum_tasks", strconv.FormatInt(wasVacuum, 10)))
 	}, nil
 }
 

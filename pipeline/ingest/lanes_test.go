@@ -127,22 +127,13 @@ func TestIngestThreads(t *testing.T) {
 		}
 		in := newIngester(st)
 		in.Threads = tc.threads
-		var seen []int64
-		var mu sync.Mutex
-		in.afterLoad = func(ctx context.Context, tx *sql.Tx) error {
-			var n int64
-			err := tx.QueryRowContext(ctx, "SELECT current_setting('threads')").Scan(&n)
-			mu.Lock()
-			seen = append(seen, n)
-			mu.Unlock()
-			return err
-		}
+		seen := settingWhileLoading(in, "threads")
 		if _, err := in.Ingest(context.Background(), []string{tc.dir}); err != nil {
 			t.Fatal(err)
 		}
-		for _, n := range seen {
+		for _, n := range seen() {
 			if !slices.Contains(tc.want, n) {
-				t.Errorf("%s, Threads %d: loaded with %v threads, want each of %v", filepath.Base(tc.dir), tc.threads, seen, tc.want)
+				t.Errorf("%s, Threads %d: loaded with %v threads, want each of %v", filepath.Base(tc.dir), tc.threads, seen(), tc.want)
 				break
 			}
 		}
@@ -261,21 +252,33 @@ func TestIngestCheckpointsWithoutVacuum(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := newIngester(st)
-	var seen []string
+	seen := settingWhileLoading(in, "max_vacuum_tasks")
+	if _, err := in.Ingest(context.Background(), []string{dir}); err != nil {
+		t.Fatal(err)
+	}
+	if got := seen(); len(got) == 0 || slices.ContainsFunc(got, func(n int64) bool { return n != 0 }) {
+		t.Fatalf("max_vacuum_tasks while files loaded: %v, want 0", got)
+	}
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT current_setting('max_vacuum_tasks'), current_setting('checkpoint_threshold')"), "7|16.0 MiB")
+}
+
+// settingWhileLoading records DuckDB's setting name (a whole number) inside
+// every file's transaction, once its rows are loaded; the returned function
+// gives what was recorded.
+func settingWhileLoading(in *Ingester, name string) func() []int64 {
+	var seen []int64
 	var mu sync.Mutex
 	in.afterLoad = func(ctx context.Context, tx *sql.Tx) error {
-		var n string
-		err := tx.QueryRowContext(ctx, "SELECT current_setting('max_vacuum_tasks')").Scan(&n)
+		var n int64
+		err := tx.QueryRowContext(ctx, "SELECT current_setting(?)::BIGINT", name).Scan(&n)
 		mu.Lock()
 		seen = append(seen, n)
 		mu.Unlock()
 		return err
 	}
-	if _, err := in.Ingest(context.Background(), []string{dir}); err != nil {
-		t.Fatal(err)
+	return func() []int64 {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(seen)
 	}
-	if len(seen) == 0 || slices.ContainsFunc(seen, func(n string) bool { return n != "0" }) {
-		t.Fatalf("max_vacuum_tasks while files loaded: %v, want 0", seen)
-	}
-	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT current_setting('max_vacuum_tasks'), current_setting('checkpoint_threshold')"), "7|16.0 MiB")
 }

@@ -38,6 +38,7 @@ func LoadNameKeys(ctx context.Context, conn *sql.Conn, k *names.Keyer) (int, err
 	if err := rows.Close(); err != nil {
 		return 0, fmt.Errorf("name keys: %w", err)
 	}
+	sort.Strings(all) // name_id: the names in name order
 	type keyed struct{ brand, model, suffix string }
 	keys := make([]keyed, len(all))
 	brandIDs, modelIDs := map[string]int32{}, map[string]int32{}
@@ -56,7 +57,7 @@ func LoadNameKeys(ctx context.Context, conn *sql.Conn, k *names.Keyer) (int, err
 		}
 		for i, n := range all {
 			x := keys[i]
-			if err := app.AppendRow(n, names.Key(n), names.Base(n), x.brand, x.model, x.suffix,
+			if err := app.AppendRow(n, int32(i+1), names.Key(n), names.Base(n), x.brand, x.model, x.suffix,
 				brandIDs[x.brand], modelIDs[x.model]); err != nil {
 				app.Close()
 				return err

@@ -59,10 +59,15 @@ func WriteFile(tb testing.TB, dir, name, content string) string {
 	return p
 }
 
+// Queryer is a *sql.DB, or a *sql.Conn (whose temp tables are its own).
+type Queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
 // Query returns every row of q as text cells joined by '|', one string a row.
-func Query(tb testing.TB, db *sql.DB, q string, args ...any) []string {
+func Query(tb testing.TB, db Queryer, q string, args ...any) []string {
 	tb.Helper()
-	rows, err := db.Query(q, args...)
+	rows, err := db.QueryContext(context.Background(), q, args...)
 	if err != nil {
 		tb.Fatalf("%s: %v", q, err)
 	}

@@ -17,9 +17,13 @@
 -- name: PanelMatches
 -- For each distinct panel serial of a claim in scope, the ledger entry it is
 -- matched to; no entry at all leaves the ledger columns NULL
--- (panel.not_in_ledger). *_id are name_keys ids of brand and model keys. A
--- million rows: of the claim's names only the brand (for the reports) is
--- copied onto them; the checks take the rest from audit_claims.
+-- (panel.not_in_ledger). *_id are name_keys ids of brand and model keys,
+-- *_name_id the name_keys ids of the entry's names as written (a check that
+-- quotes a name joins name_keys on it). A million rows at SF=1, ten at SF=10,
+-- so no text but the claim and serial: the claim's names are in
+-- audit_claims, and the entry's names and status are integers (SF=10: writing
+-- the table 7.1 -> 2.1 s with the names as text left out, under a 4 GB
+-- memory_limit).
 CREATE OR REPLACE TEMP TABLE panel_matches AS
 WITH ledger_rows AS (
     -- each serial's ledger rows. Every claim: by the serial's text. Nightly
@@ -47,7 +51,7 @@ WITH ledger_rows AS (
     LEFT JOIN (SELECT rowid AS ledger_row, * FROM panel_ledger WHERE head_key IS NULL) l USING (serial_norm)
     WHERE s.component = 'panel' AND NOT getvariable('audit_all_claims') AND head_code(s.serial_norm) IS NULL
 ), joined AS (
-    SELECT r.*, k.brand_id AS licensee_id,
+    SELECT r.*, k.brand_id AS licensee_id, k.name_id AS licensee_name_id,
         {own_brand: k.brand_id = c.panel_brand_id, uploaded_at: r.uploaded_at,
          key_rank: -k.brand_id, file_id: r.file_id, line: r.line} AS rank
     FROM ledger_rows r
@@ -56,9 +60,9 @@ WITH ledger_rows AS (
 ), carried AS (
     -- nightly: the chosen row's columns carried through the ranking
     SELECT claim_id, serial_norm,
-        arg_max({file_id: file_id, supplier_name: supplier_name, licensee: licensee,
-                 model_number: model_number, uploaded_at: uploaded_at, status: status,
-                 reason: reason, licensee_id: licensee_id}, rank) AS l
+        arg_max({file_id: file_id, supplier_name: supplier_name, model_number: model_number,
+                 uploaded_at: uploaded_at, status: status, reason: reason,
+                 licensee_id: licensee_id, licensee_name_id: licensee_name_id}, rank) AS l
     FROM joined
     WHERE NOT getvariable('audit_all_claims')
     GROUP BY claim_id, serial_norm
@@ -70,9 +74,9 @@ WITH ledger_rows AS (
     GROUP BY claim_id, serial_norm
 ), fetched AS (
     SELECT r.claim_id, r.serial_norm,
-        {file_id: l.file_id, supplier_name: l.supplier_name, licensee: l.licensee,
-         model_number: l.model_number, uploaded_at: l.uploaded_at, status: l.status,
-         reason: l.reason, licensee_id: lk.brand_id} AS l
+        {file_id: l.file_id, supplier_name: l.supplier_name, model_number: l.model_number,
+         uploaded_at: l.uploaded_at, status: l.status, reason: l.reason,
+         licensee_id: lk.brand_id, licensee_name_id: lk.name_id} AS l
     FROM by_row r
     LEFT JOIN panel_ledger l ON l.rowid = r.ledger_row
     LEFT JOIN name_keys lk ON lk.name = l.licensee
@@ -81,12 +85,12 @@ WITH ledger_rows AS (
     UNION ALL
     SELECT * FROM fetched
 )
--- (status: the ledgers' ENUM, sql/schema/14_ledger_status.sql, back to text)
+-- (status: the ledgers' ENUM, sql/schema/14_ledger_status.sql, one byte a row)
 SELECT ch.claim_id, ch.serial_norm,
-    c.panel_brand, c.panel_brand_norm, c.panel_brand_id, c.panel_model_id,
-    ch.l.file_id AS ledger_file_id, ch.l.supplier_name, ch.l.licensee,
-    ch.l.model_number, ch.l.uploaded_at, ch.l.status::VARCHAR AS status, ch.l.reason,
-    sk.brand_id AS supplier_id, ch.l.licensee_id, mk.model_id
+    c.panel_brand_id, c.panel_model_id,
+    ch.l.file_id AS ledger_file_id, ch.l.uploaded_at, ch.l.status, ch.l.reason,
+    sk.brand_id AS supplier_id, ch.l.licensee_id, mk.model_id,
+    sk.name_id AS supplier_name_id, ch.l.licensee_name_id, mk.name_id AS model_name_id
 FROM chosen ch
 JOIN audit_claims c USING (claim_id)
 LEFT JOIN name_keys sk ON sk.name = ch.l.supplier_name

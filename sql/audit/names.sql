@@ -27,9 +27,12 @@ SELECT name FROM name_sources WHERE file_id > getvariable('audit_names_since');
 -- forms dropped) and brand key; as a model, its model key and the
 -- certification suffix dropped ('' when none). brand_id and model_id number
 -- the distinct brand and model keys in key order, so the big working tables
--- join and rank on integers.
+-- join and rank on integers. name_id numbers the names themselves, in name
+-- order: the match tables carry a ledger entry's names as written by it
+-- (sql/audit/matches.sql), and a check gets the text back from here.
 CREATE OR REPLACE TEMP TABLE name_keys (
     name         VARCHAR PRIMARY KEY,
+    name_id      INTEGER NOT NULL,
     name_key     VARCHAR NOT NULL,
     brand_base   VARCHAR NOT NULL,
     brand_key    VARCHAR NOT NULL,

@@ -2,10 +2,11 @@
 -- The matched ledger entry's current status is invalid.
 SELECT m.claim_id, 'panel' AS component, m.serial_norm AS serial_number,
     'panel.invalid' AS rule, 'error' AS severity,
-    'serial ' || m.serial_norm || ' is marked invalid in the ledger (' || m.licensee || ', ' ||
+    'serial ' || m.serial_norm || ' is marked invalid in the ledger (' || lb.name || ', ' ||
         strftime(m.uploaded_at, '%Y-%m-%d') || ')' || coalesce(': ' || m.reason, '') ||
         matched_note([brand_note(cb, lb)], []) AS detail
 FROM panel_matches m
-JOIN name_keys cb ON cb.name = m.panel_brand
-JOIN name_keys lb ON lb.name = m.licensee
+JOIN audit_claims c USING (claim_id)
+JOIN name_keys cb ON cb.name = c.panel_brand
+JOIN name_keys lb ON lb.name_id = m.licensee_name_id
 WHERE m.status = 'invalid';

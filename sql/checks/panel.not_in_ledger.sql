@@ -9,7 +9,7 @@ SELECT m.claim_id, 'panel' AS component, m.serial_norm AS serial_number,
     CASE WHEN t.typo_of IS NOT NULL THEN 'likely typo of ' || t.typo_of
          WHEN t.range_from IS NOT NULL THEN 'inside uploaded range ' || t.range_from || '..' || t.range_to ||
              ' of ' || t.range_supplier
-         ELSE 'no similar serial of ' || m.panel_brand || ' in the ledger' END ||
+         ELSE 'no similar serial of ' || c.panel_brand || ' in the ledger' END ||
         '; serial ' || m.serial_norm || ' is in no panel-ledger entry' AS detail
 FROM panel_matches m
 JOIN audit_claims c USING (claim_id)

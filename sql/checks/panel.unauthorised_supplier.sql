@@ -18,7 +18,8 @@ WITH uploads AS (
           AND u.day >= s.authorised_from
           AND (s.authorised_to IS NULL OR u.day <= s.authorised_to))
 ), failed AS (
-    SELECT m.claim_id, m.serial_norm, m.supplier_name, m.licensee, m.uploaded_at, m.supplier_id, m.licensee_id
+    SELECT m.claim_id, m.serial_norm, m.uploaded_at, m.supplier_id, m.licensee_id,
+        m.supplier_name_id, m.licensee_name_id
     FROM panel_matches m
     JOIN unauthorised u ON u.supplier_id = m.supplier_id AND u.licensee_id = m.licensee_id
         AND u.day = m.uploaded_at::DATE
@@ -26,22 +27,25 @@ WITH uploads AS (
 ), held AS (
     -- the authorisations the supplier held for the brand at some other time,
     -- once per (supplier, licensee as written)
-    SELECT f.supplier_id, f.licensee_id, f.licensee,
+    SELECT f.supplier_id, f.licensee_id, f.licensee_name_id,
         min(s.authorised_from) AS first_from,
         CASE WHEN bool_or(s.authorised_to IS NULL) THEN NULL ELSE max(s.authorised_to) END AS last_to,
         list(brand_note(lb, sb)) AS brand_notes
-    FROM (SELECT DISTINCT supplier_id, licensee_id, licensee FROM failed) f
+    FROM (SELECT DISTINCT supplier_id, licensee_id, licensee_name_id FROM failed) f
     JOIN audit_suppliers s ON s.supplier_id = f.supplier_id AND s.product = 'panel' AND s.brand_id = f.licensee_id
-    JOIN name_keys lb ON lb.name = f.licensee
+    JOIN name_keys lb ON lb.name_id = f.licensee_name_id
     JOIN name_keys sb ON sb.name = s.brand
-    GROUP BY f.supplier_id, f.licensee_id, f.licensee
+    GROUP BY f.supplier_id, f.licensee_id, f.licensee_name_id
 )
+-- (the names as written, from their name_keys ids: sql/audit/matches.sql)
 SELECT f.claim_id, 'panel' AS component, f.serial_norm AS serial_number,
     'panel.unauthorised_supplier' AS rule, 'error' AS severity,
-    'uploaded by ' || f.supplier_name || ', not authorised for ' || f.licensee || ' on ' ||
+    'uploaded by ' || sn.name || ', not authorised for ' || ln.name || ' on ' ||
         strftime(f.uploaded_at, '%Y-%m-%d') ||
         coalesce(' (authorised ' || strftime(h.first_from, '%Y-%m-%d') || ' to ' ||
             coalesce(strftime(h.last_to, '%Y-%m-%d'), 'open') ||
             coalesce('; ' || match_text(h.brand_notes, []), '') || ')', '') AS detail
 FROM failed f
-LEFT JOIN held h USING (supplier_id, licensee_id, licensee);
+JOIN name_keys sn ON sn.name_id = f.supplier_name_id
+JOIN name_keys ln ON ln.name_id = f.licensee_name_id
+LEFT JOIN held h USING (supplier_id, licensee_id, licensee_name_id);

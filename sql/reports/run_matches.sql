@@ -17,9 +17,12 @@
 --                  installation date, else '(no authorised supplier)'.
 CREATE OR REPLACE TEMP TABLE report_claim_supplier AS
 WITH serials AS (
-    SELECT claim_id, panel_brand_id, supplier_id, supplier_name, count(*) AS n
-    FROM panel_matches
-    GROUP BY ALL
+    SELECT m.claim_id, m.panel_brand_id, m.supplier_id, sn.name AS supplier_name, m.n
+    FROM (SELECT claim_id, panel_brand_id, supplier_id, supplier_name_id, count(*) AS n
+          FROM panel_matches
+          GROUP BY ALL) m
+    -- the uploader's name as written (matches.sql keeps its name_keys id)
+    LEFT JOIN name_keys sn ON sn.name_id = m.supplier_name_id
 ), authorised AS (
     -- who was authorised for a brand on a day: once per distinct (brand, day)
     -- of the run's claims

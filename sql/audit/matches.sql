@@ -97,7 +97,8 @@ LEFT JOIN name_keys sk ON sk.name = ch.l.supplier_name
 LEFT JOIN name_keys mk ON mk.name = ch.l.model_number;
 
 -- name: InverterMatches
--- The same for inverter serials, by manufacturer.
+-- The same for inverter serials, by manufacturer, and as narrow: the claim's
+-- names are in audit_claims, the entry's as written are name_keys ids.
 CREATE OR REPLACE TEMP TABLE inverter_matches AS
 WITH ledger_rows AS (
     SELECT s.claim_id, s.serial_norm, l.rowid AS ledger_row, l.file_id, l.manufacturer,
@@ -118,7 +119,7 @@ WITH ledger_rows AS (
     LEFT JOIN (SELECT rowid AS ledger_row, * FROM inverter_ledger WHERE head_key IS NULL) l USING (serial_norm)
     WHERE s.component = 'inverter' AND NOT getvariable('audit_all_claims') AND head_code(s.serial_norm) IS NULL
 ), joined AS (
-    SELECT r.*, k.brand_id AS manufacturer_id,
+    SELECT r.*, k.brand_id AS manufacturer_id, k.name_id AS manufacturer_name_id,
         {own_brand: k.brand_id = c.inverter_manufacturer_id, uploaded_at: r.uploaded_at,
          key_rank: -k.brand_id, file_id: r.file_id, line: r.line} AS rank
     FROM ledger_rows r
@@ -126,9 +127,9 @@ WITH ledger_rows AS (
     LEFT JOIN name_keys k ON k.name = r.manufacturer
 ), carried AS (
     SELECT claim_id, serial_norm,
-        arg_max({file_id: file_id, manufacturer: manufacturer, model_number: model_number,
+        arg_max({file_id: file_id, model_number: model_number,
                  uploaded_at: uploaded_at, status: status, reason: reason,
-                 manufacturer_id: manufacturer_id}, rank) AS l
+                 manufacturer_id: manufacturer_id, manufacturer_name_id: manufacturer_name_id}, rank) AS l
     FROM joined
     WHERE NOT getvariable('audit_all_claims')
     GROUP BY claim_id, serial_norm
@@ -139,9 +140,9 @@ WITH ledger_rows AS (
     GROUP BY claim_id, serial_norm
 ), fetched AS (
     SELECT r.claim_id, r.serial_norm,
-        {file_id: l.file_id, manufacturer: l.manufacturer, model_number: l.model_number,
+        {file_id: l.file_id, model_number: l.model_number,
          uploaded_at: l.uploaded_at, status: l.status, reason: l.reason,
-         manufacturer_id: lk.brand_id} AS l
+         manufacturer_id: lk.brand_id, manufacturer_name_id: lk.name_id} AS l
     FROM by_row r
     LEFT JOIN inverter_ledger l ON l.rowid = r.ledger_row
     LEFT JOIN name_keys lk ON lk.name = l.manufacturer
@@ -151,11 +152,10 @@ WITH ledger_rows AS (
     SELECT * FROM fetched
 )
 SELECT ch.claim_id, ch.serial_norm,
-    c.inverter_manufacturer, c.inverter_manufacturer_norm, c.inverter_model, c.inverter_model_norm,
-    c.inverter_manufacturer_key, c.inverter_manufacturer_id, c.inverter_model_id,
-    ch.l.file_id AS ledger_file_id, ch.l.manufacturer,
-    ch.l.model_number, ch.l.uploaded_at, ch.l.status::VARCHAR AS status, ch.l.reason,
-    ch.l.manufacturer_id, mk.model_id
+    c.inverter_manufacturer_id, c.inverter_model_id,
+    ch.l.file_id AS ledger_file_id, ch.l.uploaded_at, ch.l.status, ch.l.reason,
+    ch.l.manufacturer_id, mk.model_id,
+    ch.l.manufacturer_name_id, mk.name_id AS model_name_id
 FROM chosen ch
 JOIN audit_claims c USING (claim_id)
 LEFT JOIN name_keys mk ON mk.name = ch.l.model_number;

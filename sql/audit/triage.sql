@@ -55,18 +55,19 @@
 
 -- name: TriageMissing
 -- The serials to triage, once per (component, brand key, serial), with their
--- prefix, digits and number. A panel serial's brand key is told from the
--- claim's brand id that panel_matches carries (brand ids number the brand
--- keys, sql/audit/names.sql): joining the million panel_matches rows to
--- audit_claims by claim_id would read every row's claim_id text.
+-- prefix, digits and number. A serial's brand key is told from the claim's
+-- brand id that panel_matches and inverter_matches carry (brand ids number
+-- the brand keys, sql/audit/names.sql): joining the million panel_matches rows
+-- to audit_claims by claim_id would read every row's claim_id text.
 CREATE OR REPLACE TEMP TABLE triage_missing AS
 WITH m AS (
     SELECT 'panel' AS component, k.brand_key, p.serial_norm
     FROM (SELECT DISTINCT panel_brand_id, serial_norm FROM panel_matches WHERE ledger_file_id IS NULL) p
     LEFT JOIN (SELECT DISTINCT brand_id, brand_key FROM name_keys) k ON k.brand_id = p.panel_brand_id
     UNION
-    SELECT DISTINCT 'inverter', inverter_manufacturer_key, serial_norm
-    FROM inverter_matches WHERE ledger_file_id IS NULL
+    SELECT 'inverter', k.brand_key, i.serial_norm
+    FROM (SELECT DISTINCT inverter_manufacturer_id, serial_norm FROM inverter_matches WHERE ledger_file_id IS NULL) i
+    LEFT JOIN (SELECT DISTINCT brand_id, brand_key FROM name_keys) k ON k.brand_id = i.inverter_manufacturer_id
 ), parts AS (
     SELECT *, length(serial_norm) AS n, regexp_extract(serial_norm, '[0-9]+$') AS digits FROM m
 )

@@ -7,10 +7,11 @@ SELECT m.claim_id, 'inverter' AS component, m.serial_norm AS serial_number,
     'inverter.not_in_ledger' AS rule, 'error' AS severity,
     CASE WHEN t.typo_of IS NOT NULL THEN 'likely typo of ' || t.typo_of
          WHEN t.range_from IS NOT NULL THEN 'inside uploaded range ' || t.range_from || '..' || t.range_to ||
-             ' of ' || m.inverter_manufacturer
-         ELSE 'no similar serial of ' || m.inverter_manufacturer || ' in the ledger' END ||
+             ' of ' || c.inverter_manufacturer
+         ELSE 'no similar serial of ' || c.inverter_manufacturer || ' in the ledger' END ||
         '; serial ' || m.serial_norm || ' is in no inverter-ledger entry' AS detail
 FROM inverter_matches m
+JOIN audit_claims c USING (claim_id)
 LEFT JOIN serial_triage t
-    ON t.component = 'inverter' AND t.brand_key = m.inverter_manufacturer_key AND t.serial_norm = m.serial_norm
+    ON t.component = 'inverter' AND t.brand_key = c.inverter_manufacturer_key AND t.serial_norm = m.serial_norm
 WHERE m.ledger_file_id IS NULL;

@@ -26,23 +26,28 @@ typed AS (
         parse_whole(stcs_claimed) AS stcs,
         -- A plain list (nearly every one) is serials of the serial
         -- characters separated by single semicolons: split_serials would
-        -- give the same list, and norm_serial would give each serial's upper
-        -- case (LoadClaimSerials).
+        -- give the same list as string_split, and norm_serial would give each
+        -- serial's upper case (LoadClaimSerials).
         regexp_full_match(panel_serials, '[A-Za-z0-9./_-]+(;[A-Za-z0-9./_-]+)*') AS panel_plain,
         regexp_full_match(inverter_serials, '[A-Za-z0-9./_-]+(;[A-Za-z0-9./_-]+)*') AS inverter_plain
     FROM stage s LEFT JOIN repeated r ON r.id = cell(s.claim_id)
 ),
 flagged AS (
+    -- *_list is the split list of a cell that is not plain, NULL for a plain
+    -- one: its list is string_split(cell, ';'), made where it is read
+    -- (CheckClaimsProblems, LoadClaimSerials). Not keeping the lists of the
+    -- plain cells in this table: CheckClaims 35-48 -> 26-27 ms a claims file
+    -- of 2,300 claims (one thread).
     SELECT *,
-        CASE WHEN panel_plain THEN string_split(panel_serials, ';') ELSE split_serials(panel_serials) END AS panel_list,
-        CASE WHEN inverter_plain THEN string_split(inverter_serials, ';') ELSE split_serials(inverter_serials) END AS inverter_list,
+        CASE WHEN NOT panel_plain THEN split_serials(panel_serials) END AS panel_list,
+        CASE WHEN NOT inverter_plain THEN split_serials(inverter_serials) END AS inverter_list,
         NOT coalesce(id IS NOT NULL AND (first_line IS NULL OR line = first_line)
             AND submitted IS NOT NULL AND installed IS NOT NULL
             AND regexp_full_match(cell(postcode), '[0-9]{3,4}')
             AND kw > 0 AND n_panels > 0 AND years IS NOT NULL AND stcs >= 0
             AND cell(panel_brand) IS NOT NULL AND cell(panel_model) IS NOT NULL
             AND cell(inverter_manufacturer) IS NOT NULL AND cell(inverter_model) IS NOT NULL
-            AND len(panel_list) > 0 AND len(inverter_list) > 0
+            AND (panel_plain OR len(panel_list) > 0) AND (inverter_plain OR len(inverter_list) > 0)
             AND regexp_full_match(panel_serials, '[A-Za-z0-9./_\s;,|-]*')
             AND regexp_full_match(inverter_serials, '[A-Za-z0-9./_\s;,|-]*')
             AND NOT regexp_matches(panel_serials, '[eE][+-][0-9]')
@@ -129,7 +134,9 @@ SELECT line, problems FROM (
     ], p -> p IS NOT NULL) AS problems
     FROM stage JOIN (
         SELECT line, claim_id AS id, first_line, rated_output_kw AS kw, panel_count AS n_panels,
-            deeming_years AS years, stcs_claimed AS stcs, panel_list, inverter_list
+            deeming_years AS years, stcs_claimed AS stcs,
+            CASE WHEN panel_plain THEN string_split(panel_serials, ';') ELSE panel_list END AS panel_list,
+            CASE WHEN inverter_plain THEN string_split(inverter_serials, ';') ELSE inverter_list END AS inverter_list
         FROM checked WHERE suspect
     ) USING (line)
 )
@@ -161,13 +168,17 @@ SELECT file_id, claim_id, component, position, nullif(serial_number, serial_norm
 FROM (
     SELECT *, CASE WHEN plain THEN upper(serial_number) ELSE norm_serial(serial_number) END AS serial_norm
     FROM (
-        SELECT f.file_id, claim_id, 'panel' AS component, panel_plain AS plain,
-            unnest(range(1, len(panel_list) + 1)) AS position, unnest(panel_list) AS serial_number
-        FROM checked CROSS JOIN stage_file f WHERE line NOT IN (SELECT line FROM bad)
+        SELECT f.file_id, claim_id, 'panel' AS component, plain,
+            unnest(range(1, len(list) + 1)) AS position, unnest(list) AS serial_number
+        FROM (SELECT claim_id, line, panel_plain AS plain,
+                CASE WHEN panel_plain THEN string_split(panel_serials, ';') ELSE panel_list END AS list
+              FROM checked) CROSS JOIN stage_file f WHERE line NOT IN (SELECT line FROM bad)
         UNION ALL
-        SELECT f.file_id, claim_id, 'inverter', inverter_plain,
-            unnest(range(1, len(inverter_list) + 1)), unnest(inverter_list)
-        FROM checked CROSS JOIN stage_file f WHERE line NOT IN (SELECT line FROM bad)
+        SELECT f.file_id, claim_id, 'inverter', plain,
+            unnest(range(1, len(list) + 1)), unnest(list)
+        FROM (SELECT claim_id, line, inverter_plain AS plain,
+                CASE WHEN inverter_plain THEN string_split(inverter_serials, ';') ELSE inverter_list END AS list
+              FROM checked) CROSS JOIN stage_file f WHERE line NOT IN (SELECT line FROM bad)
     )
 )
 ORDER BY claim_id, component, position;

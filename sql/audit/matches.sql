@@ -19,11 +19,11 @@
 -- matched to; no entry at all leaves the ledger columns NULL
 -- (panel.not_in_ledger). *_id are name_keys ids of brand and model keys,
 -- *_name_id the name_keys ids of the entry's names as written (a check that
--- quotes a name joins name_keys on it). A million rows at SF=1, ten at SF=10,
--- so no text but the claim and serial: the claim's names are in
--- audit_claims, and the entry's names and status are integers (SF=10: writing
--- the table 7.1 -> 2.1 s with the names as text left out, under a 4 GB
--- memory_limit).
+-- quotes a name joins name_keys on it). A million rows at SF=1, ten million
+-- at SF=10, so no text but the claim and serial (and the reason, nearly
+-- always NULL): the claim's names are in audit_claims, and the entry's names
+-- and status are integers (SF=10: writing the table 7.1 -> 2.1 s with the
+-- names as text left out, under a 4 GB memory_limit).
 CREATE OR REPLACE TEMP TABLE panel_matches AS
 WITH ledger_rows AS (
     -- each serial's ledger rows. Every claim: by the serial's text. Nightly

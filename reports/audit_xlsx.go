@@ -209,8 +209,9 @@ func (c *sheetCSV) write(t *Table, stop *atomic.Bool) (err error) {
 // name): where the sheet's table has exactly the rows the file must have
 // (want, from the run's counts) and all of them fit the sheet, the file is
 // written from the records too (sheetCSV); else csvFor finds none and the
-// caller queries it.
-func startAuditXLSX(ctx context.Context, conn *sql.Conn, csvs []sheetCSVWant) (*auditWorkbook, error) {
+// caller queries it. encoding is called before the first goroutine starts
+// (WriteAudit then puts DuckDB on one thread).
+func startAuditXLSX(ctx context.Context, conn *sql.Conn, csvs []sheetCSVWant, encoding func() error) (*auditWorkbook, error) {
 	w := &auditWorkbook{f: excelize.NewFile()}
 	var err error
 	if w.st, err = newStyles(w.f); err != nil {
@@ -254,6 +255,10 @@ func startAuditXLSX(ctx context.Context, conn *sql.Conn, csvs []sheetCSVWant) (*
 		if ls.t, err = queryArrow(ctx, conn, spec.table, "SELECT * FROM "+spec.table+" LIMIT ?", sheetRowLimit); err != nil {
 			w.close()
 			return nil, fmt.Errorf("%s sheet: %w", spec.sheet, err)
+		}
+		if err := encoding(); err != nil {
+			w.close()
+			return nil, err
 		}
 		numeric := make([]bool, ls.t.Schema.NumFields())
 		for i, fd := range ls.t.Schema.Fields() {

@@ -309,8 +309,9 @@ func TestKill9WhileWriting(t *testing.T) {
 	readManifest(t, dir)
 }
 
-// The audit folder is written with DuckDB on one thread, and the store's own
-// thread count is back afterwards, also when the write fails.
+// The audit folder's files are written with DuckDB on one thread (the
+// workbook's encoders run beside it from the first sheet's table on), and the
+// store's own thread count is back afterwards, also when the write fails.
 func TestWriteAuditPutsThreadsBack(t *testing.T) {
 	for _, fail := range []bool{false, true} {
 		st := storetest.MustOpen(t)

@@ -141,8 +141,9 @@ func TestIngestThreads(t *testing.T) {
 	}
 }
 
-// A lane raises DuckDB's threads to the store's count once the other lane
-// has finished, and only then; it never lowers them.
+// DuckDB's threads go up to the store's count as soon as one lane is left
+// (when the other finishes, not at the next file of the one left), and only
+// then; they are never lowered.
 func TestLaneShareRaisesThreadsForTheLastLane(t *testing.T) {
 	st := storetest.MustOpen(t)
 	ctx := context.Background()
@@ -162,7 +163,14 @@ func TestLaneShareRaisesThreadsForTheLastLane(t *testing.T) {
 	if got := threads(); got != "1" {
 		t.Fatalf("two lanes loading: threads %s, want 1", got)
 	}
-	share.finished()
+	// the other lane finishes: the threads go up at once, not at this
+	// lane's next file
+	if err := share.finished(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	if got := threads(); got != "3" {
+		t.Fatalf("one lane left: threads %s, want 3", got)
+	}
 	for range 2 {
 		if err := share.raise(ctx, conn); err != nil {
 			t.Fatal(err)

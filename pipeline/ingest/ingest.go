@@ -336,7 +336,7 @@ func (in *Ingester) runLane(ctx context.Context, lane []int, files []string, ids
 type laneShare struct {
 	mu      sync.Mutex
 	running int // lanes still loading
-	threads int // DuckDB threads while lanes share the cores
+	threads int // DuckDB's threads now: at first the lanes' share (Ingester.Threads), then alone
 	alone   int // DuckDB threads for a lane loading alone: the store's
 }
 

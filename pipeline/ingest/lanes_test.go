@@ -247,29 +247,6 @@ func TestSplitLanesByKindAndBytes(t *testing.T) {
 	}
 }
 
-// While ingest runs, a commit that checkpoints (a ledger file's) does not
-// merge the row groups of the files before it with the file's (DuckDB's
-// vacuum, max_vacuum_tasks): merging rewrote and recompressed about as many
-// rows as the file added (a 625k-row file's commit took 0.31 s instead of
-// 0.08 s). Ingest only appends, so there is nothing else for it to vacuum. The
-// setting is put back afterwards, as it was, for the audit.
-func TestIngestCheckpointsWithoutVacuum(t *testing.T) {
-	dir, _ := laneFolder(t)
-	st := storetest.MustOpen(t)
-	if _, err := st.DB.Exec("SET max_vacuum_tasks = 7"); err != nil {
-		t.Fatal(err)
-	}
-	in := newIngester(st)
-	seen := settingWhileLoading(in, "max_vacuum_tasks")
-	if _, err := in.Ingest(context.Background(), []string{dir}); err != nil {
-		t.Fatal(err)
-	}
-	if got := seen(); len(got) == 0 || slices.ContainsFunc(got, func(n int64) bool { return n != 0 }) {
-		t.Fatalf("max_vacuum_tasks while files loaded: %v, want 0", got)
-	}
-	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT current_setting('max_vacuum_tasks'), current_setting('checkpoint_threshold')"), "7|16.0 MiB")
-}
-
 // settingWhileLoading records DuckDB's setting name (a whole number) inside
 // every file's transaction, once its rows are loaded; the returned function
 // gives what was recorded.

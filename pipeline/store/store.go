@@ -51,7 +51,7 @@ func OpenWith(ctx context.Context, path string, set Settings) (*Store, error) {
 	s := &Store{DB: db, Path: path}
 	// These settings are global: every connection of the pool has them. SET
 	// takes no bound parameters, so text is quoted as a literal.
-	var sets []string
+	sets := []string{noVacuum}
 	if set.MemoryLimit != "" {
 		sets = append(sets, "SET memory_limit = "+QuoteLiteral(set.MemoryLimit))
 	}
@@ -73,6 +73,18 @@ func OpenWith(ctx context.Context, path string, set Settings) (*Store, error) {
 	}
 	return s, nil
 }
+
+// noVacuum turns off DuckDB's vacuum for the store: at a checkpoint, DuckDB
+// otherwise merges a run of part-full row groups into fewer, rewriting and
+// recompressing every row of the run, the full row groups between them too.
+// The store is append-only but for audit_serial_holders (whose wholly deleted
+// row groups a checkpoint drops all the same), and each large file's INSERT
+// leaves its rows in row groups of their own, the last part-full. At SF=1 the
+// first checkpoint after an ingest (the audit's, as it closed the store)
+// merged seven of the panel ledger's row groups into six: 0.5-0.6 s, against
+// 0.01 s with it off. Row groups that each hold one file's rows also let a
+// nightly scan skip older files by their zone maps.
+const noVacuum = "SET max_vacuum_tasks = 0"
 
 // NotExistError is OpenExisting's error when there is no store at Path. It
 // matches fs.ErrNotExist.

@@ -237,3 +237,28 @@ func TestCodeTail3IsSerialTail3(t *testing.T) {
 		"A009|9|9",
 		"ZZZZZZZZZZZZZZ0990|990|990")
 }
+
+// A checkpoint leaves row groups as their INSERTs wrote them: DuckDB's vacuum,
+// which merges a run of part-full row groups into fewer by rewriting every
+// row of the run, is off (noVacuum). Two INSERTs of 130,000 rows leave four
+// row groups (122,880 rows and 7,120, twice); with the vacuum on, the
+// checkpoint rewrites the last three into two.
+func TestCheckpointKeepsRowGroups(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "s.duckdb"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, q := range []string{
+		"CREATE TABLE t (x BIGINT)",
+		"INSERT INTO t SELECT range FROM range(130000)",
+		"INSERT INTO t SELECT range FROM range(130000)",
+		"CHECKPOINT",
+	} {
+		if _, err := st.DB.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('t')"), "4")
+}

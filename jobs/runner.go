@@ -209,13 +209,13 @@ func (r *Runner) run(ctx context.Context, body jobFunc, res *Result) (recorded b
 		if err := st.Close(); err != nil {
 			r.log().Error("close store", "job", res.Job, "error", err)
 			if res.Err == nil {
-				res.Err = err
+				res.Err = st.Explain(err)
 			}
 		}
 	}()
 
 	env := &runEnv{r: r, store: st, res: res, start: res.StartedAt.In(r.zone()), log: r.log().With("job", res.Job)}
-	res.Err = r.call(ctx, body, env)
+	res.Err = st.Explain(r.call(ctx, body, env))
 	res.FinishedAt = r.now()
 	// Recorded even when the run was cancelled (serve's stop timeout).
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)

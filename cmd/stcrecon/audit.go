@@ -64,7 +64,7 @@ stdout has the run's summary: verdicts, STCs at risk, findings per check.`,
 			err = cerr
 		}
 		if err != nil {
-			return err
+			return st.Explain(err)
 		}
 		a.out.clear()
 		a.printAuditSummary(run, files)

@@ -82,7 +82,7 @@ a path that does not exist is a failure (exit 1).`,
 			err = cerr
 		}
 		if err != nil {
-			return err
+			return st.Explain(err)
 		}
 		for _, r := range results {
 			if r.Status == ingest.Rejected || r.Rejected > 0 {

@@ -70,7 +70,7 @@ the summary.`,
 			err = cerr
 		}
 		if err != nil {
-			return err
+			return st.Explain(err)
 		}
 		a.out.clear()
 		fmt.Fprintf(a.stdout, "compliance report %s to %s: %s with a verdict\nfiles in %s: compliance.xlsx and %d CSV tables\n",
@@ -109,7 +109,7 @@ exist or be empty.`,
 			err = cerr
 		}
 		if err != nil {
-			return err
+			return st.Explain(err)
 		}
 		a.out.clear()
 		fmt.Fprintf(a.stdout, "%s\nfiles in %s: index.csv and a folder per notice\n",

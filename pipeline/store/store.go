@@ -21,6 +21,7 @@ import (
 type Store struct {
 	DB   *sql.DB
 	Path string
+	set  Settings // as opened, for Explain
 }
 
 // Settings are DuckDB's resource settings; a zero field keeps DuckDB's default.
@@ -48,7 +49,7 @@ func OpenWith(ctx context.Context, path string, set Settings) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
-	s := &Store{DB: db, Path: path}
+	s := &Store{DB: db, Path: path, set: set}
 	// These settings are global: every connection of the pool has them. SET
 	// takes no bound parameters, so text is quoted as a literal.
 	sets := []string{noVacuum}

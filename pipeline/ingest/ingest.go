@@ -188,40 +188,45 @@ func (in *Ingester) Ingest(ctx context.Context, paths []string) (out []FileResul
 	return out, err
 }
 
-// splitLanes shares the files between two lanes by kind: every file of a kind
-// goes in one lane, in the order given, so a later file of a kind always
-// commits after an earlier one. The kinds go largest first (by their files'
-// bytes), each to the lane with fewer bytes so far, so the lanes finish close
-// together: at SF=1 the panel ledger has one lane to itself and the claims,
-// inverter ledger, CEC lists and supplier list share the other. Files of no
-// kind (rejected whole) are a kind of their own. There is one lane when all
-// the files are of one kind.
+// splitLanes shares the files between two lanes, each lane in the order of
+// the files. Files of the same size go in one lane together, so a file that
+// is the same as another (its SHA-256) loads after it and is skipped; the
+// groups go largest first (by their bytes), each to the lane with fewer bytes
+// so far, so the lanes finish close together: at SF=1 the panel ledger file
+// of 2024 shares one lane with ten claims files, and the other two panel
+// ledger files the second with the inverter ledger, the other claims files
+// and the lists. There is one lane when all the files are of one size. A later file of a kind may commit before an earlier one in
+// the other lane: every file's id is taken before either lane starts
+// (reserveFileIDs), and the ledgers' ranking and claim amendments go by file
+// id, not by the order of commits; no other stcrecon writer opens the store
+// while ingest runs (the lock file).
 func splitLanes(files []string) [][]int {
 	type group struct {
 		files []int
 		bytes int64
 	}
-	var order []Kind
-	groups := map[Kind]*group{}
+	var order []int64
+	groups := map[int64]*group{}
 	for i, path := range files {
-		kind, _ := KindOf(filepath.Base(path))
-		g := groups[kind]
+		size := int64(-1) // a file that cannot be read: rejected on its own
+		if fi, err := os.Stat(path); err == nil {
+			size = fi.Size()
+		}
+		g := groups[size]
 		if g == nil {
 			g = &group{}
-			groups[kind] = g
-			order = append(order, kind)
+			groups[size] = g
+			order = append(order, size)
 		}
 		g.files = append(g.files, i)
-		if fi, err := os.Stat(path); err == nil {
-			g.bytes += fi.Size()
-		}
+		g.bytes += max(size, 0)
 	}
-	// largest first; equal sizes in the order the kinds were met
-	slices.SortStableFunc(order, func(a, b Kind) int { return cmp.Compare(groups[b].bytes, groups[a].bytes) })
+	// largest first; equal bytes in the order the sizes were met
+	slices.SortStableFunc(order, func(a, b int64) int { return cmp.Compare(groups[b].bytes, groups[a].bytes) })
 	var lanes [2][]int
 	var bytes [2]int64
-	for _, kind := range order {
-		g := groups[kind]
+	for _, size := range order {
+		g := groups[size]
 		l := 0
 		if bytes[1] < bytes[0] {
 			l = 1
@@ -330,7 +335,7 @@ func (in *Ingester) runLane(ctx context.Context, lane []int, files []string, ids
 // shared: while two lanes load, each runs DuckDB on one thread (its calling
 // thread), and when one lane has finished, DuckDB's threads go up to the
 // store's own count at once, for the other lane's next statement; a run of
-// one kind (one lane) has them from its first file. A ledger INSERT runs 1.7x
+// one lane (files all of one size) has them from its first file. A ledger INSERT runs 1.7x
 // as fast on two threads: the SF=1 ledger files alone loaded in 3.1 s instead
 // of 4.6 s with this and splitLanes.
 type laneShare struct {
@@ -373,17 +378,18 @@ func (s *laneShare) raise(ctx context.Context, conn *sql.Conn) error {
 // checkpointGate lets a lane's commit checkpoint the store while the other
 // lane loads. DuckDB checkpoints at a commit only when no other transaction
 // is open, so a lane holds the gate shared while it works on a file, and a
-// commit that means to checkpoint (commitLoad) waits to hold it alone: the
-// other lane finishes its file (a claims file takes a fraction of a second)
-// and waits.
+// commit that checkpoints (commitLoad) holds it alone: at once if the other
+// lane is between files (tryAlone), or once the other lane has finished its
+// file (alone).
 type checkpointGate struct{ mu sync.RWMutex }
 
 func (g *checkpointGate) enter() { g.mu.RLock() }
 
 func (g *checkpointGate) leave() { g.mu.RUnlock() }
 
-// alone runs f while no other lane is working on a file. The caller is inside
-// the gate (enter) and stays inside it.
+// alone runs f while no other lane is working on a file, waiting for the
+// other lane to finish the one it is on. The caller is inside the gate
+// (enter) and stays inside it.
 func (g *checkpointGate) alone(f func() error) error {
 	g.mu.RUnlock()
 	g.mu.Lock()
@@ -392,6 +398,18 @@ func (g *checkpointGate) alone(f func() error) error {
 		g.mu.RLock()
 	}()
 	return f()
+}
+
+// tryAlone is alone when no other lane is working on a file now, and does
+// nothing otherwise; it reports whether f ran.
+func (g *checkpointGate) tryAlone(f func() error) (bool, error) {
+	g.mu.RUnlock()
+	defer g.mu.RLock()
+	if !g.mu.TryLock() {
+		return false, nil
+	}
+	defer g.mu.Unlock()
+	return true, f()
 }
 
 // deferCheckpoints raises DuckDB's checkpoint_threshold for the run, so the
@@ -433,20 +451,28 @@ const runCheckpointThreshold = "1GB"
 // fills to the store file as it goes (compressed, as a checkpoint would).
 const rowGroupRows = 122880
 
+// walCheckpointBytes is how large the write-ahead log may grow before a
+// commit waits for the other lane, to checkpoint (commitLoad).
+const walCheckpointBytes = 256 << 20
+
 // commitLoad commits a file's transaction. A file that loaded a row group or
-// more (a ledger) is committed with a checkpoint: its rows are already in the
-// store file, and DuckDB 1.1 would otherwise also copy them, uncompressed,
-// into the write-ahead log at commit (62 MB for 625k ledger rows) for the
-// run's closing checkpoint to fold in. A commit that checkpoints skips the
-// log. The threshold is lowered for that commit only (it is a setting of the
-// database; the checkpoint also writes what earlier files left in the log).
-// When DuckDB cannot checkpoint (another transaction is open), the commit
-// goes through the log as before.
-func commitLoad(ctx context.Context, conn *sql.Conn, tx *sql.Tx, rows int64, gate *checkpointGate) error {
-	if rows < rowGroupRows {
-		return tx.Commit()
-	}
-	return gate.alone(func() (err error) {
+// more (a ledger) checkpoints at its commit when it can do so at once, the
+// other lane being between files: the checkpoint writes what the file's
+// INSERT has not (its last, part-full row group) and whatever earlier
+// commits left in the write-ahead log (the claims files', whose rows are in
+// the log). Otherwise it commits through the log, which for such a file
+// holds only where its row groups are: DuckDB 1.1 writes each full row group
+// of a large INSERT to the store file as it goes (625k ledger rows: 6.6 KB
+// of log), and a later checkpoint, at the latest the run's closing one, does
+// the rest. Waiting for the other lane instead, a lane sat idle while the
+// other loaded a ledger file of its own (SF=10: an inverter ledger file of
+// 242k rows took 9.1 s, 0.8 s of it loading). Only once the log has grown
+// past walCheckpointBytes (claims files commit through it) does a commit,
+// any file's, wait for the other lane to checkpoint: the rows in the log are
+// also held in memory until then. The checkpoint_threshold is lowered for a
+// checkpointing commit only (it is a setting of the database).
+func commitLoad(ctx context.Context, conn *sql.Conn, tx *sql.Tx, rows int64, gate *checkpointGate, walBytes int64) error {
+	checkpoint := func() (err error) {
 		if _, err := conn.ExecContext(ctx, `SET checkpoint_threshold = '0B'`); err != nil {
 			return err
 		}
@@ -457,7 +483,29 @@ func commitLoad(ctx context.Context, conn *sql.Conn, tx *sql.Tx, rows int64, gat
 			}
 		}()
 		return tx.Commit()
-	})
+	}
+	switch {
+	case walBytes >= walCheckpointBytes:
+		return gate.alone(checkpoint)
+	case rows >= rowGroupRows:
+		if ran, err := gate.tryAlone(checkpoint); ran {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// walSize is the size of the store's write-ahead log, 0 when there is none
+// (an in-memory store, or none written since the last checkpoint).
+func walSize(st *store.Store) int64 {
+	if st.Path == "" {
+		return 0
+	}
+	fi, err := os.Stat(st.Path + ".wal")
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
 }
 
 // Expand lists what Ingest reads for paths, in order. Folders become their
@@ -743,7 +791,7 @@ func (in *Ingester) load(ctx context.Context, conn *sql.Conn, path string, fileI
 		}
 	}
 	t0 := time.Now()
-	if err := commitLoad(ctx, conn, tx, res.Rows, gate); err != nil {
+	if err := commitLoad(ctx, conn, tx, res.Rows, gate, walSize(in.Store)); err != nil {
 		return err
 	}
 	in.timed(name, "commit", t0)

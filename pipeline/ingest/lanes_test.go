@@ -10,12 +10,14 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"stcrecon/pipeline/store"
 	"stcrecon/pipeline/storetest"
 )
 
 // laneFolder writes a folder of every kind: claims files, a ledger big enough
-// that its commit checkpoints (rowGroupRows rows or more), a small ledger, a
+// that its commit may checkpoint (rowGroupRows rows or more), a small ledger, a
 // CEC list, a supplier list and a file of no kind. It returns the folder and
 // the file names in the order ingest reads them.
 func laneFolder(t *testing.T) (string, []string) {
@@ -49,9 +51,9 @@ func laneFolder(t *testing.T) (string, []string) {
 	return dir, names
 }
 
-// Ledger files load in a lane of their own beside the other files, but every
-// file's id follows the order of the files (the ledgers' ranking and claim
-// amendments go by file id), whichever lane commits first.
+// The files load in two lanes, but every file's id follows the order of the
+// files (the ledgers' ranking and claim amendments go by file id), whichever
+// lane commits first.
 func TestIngestFileIDsFollowTheFiles(t *testing.T) {
 	dir, names := laneFolder(t)
 	st := storetest.MustOpen(t)
@@ -84,11 +86,11 @@ func TestIngestFailureInOneLaneStopsBoth(t *testing.T) {
 	in := newIngester(st)
 	boom := errors.New("disk full")
 	in.afterLoad = func(ctx context.Context, tx *sql.Tx) error {
-		var kind string
-		if err := tx.QueryRowContext(ctx, "SELECT kind FROM files WHERE file_id = (SELECT file_id FROM stage_file)").Scan(&kind); err != nil {
+		var name string
+		if err := tx.QueryRowContext(ctx, "SELECT name FROM files WHERE file_id = (SELECT file_id FROM stage_file)").Scan(&name); err != nil {
 			return err
 		}
-		if kind == string(PanelLedger) {
+		if name == "panel_ledger_a.csv" {
 			return boom
 		}
 		return nil
@@ -97,20 +99,23 @@ func TestIngestFailureInOneLaneStopsBoth(t *testing.T) {
 	if !errors.Is(err, boom) || !strings.Contains(err.Error(), "panel_ledger_a.csv") {
 		t.Fatalf("error %v, want %v naming panel_ledger_a.csv", err, boom)
 	}
-	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT count(*) FROM panel_ledger"), "0")
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT count(*) FROM files WHERE name = 'panel_ledger_a.csv'`), "0")
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT count(*) FROM panel_ledger
+		WHERE file_id NOT IN (SELECT file_id FROM files)`), "0")
 	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT count(*) FROM files f
-		WHERE f.kind = 'claims' AND f.rows_loaded <> (SELECT count(*) FROM claims c WHERE c.file_id = f.file_id)`), "0")
+		WHERE f.kind = 'claims' AND f.rows_loaded <> (SELECT count(*) FROM claims c WHERE c.file_id = f.file_id)
+		   OR f.kind = 'panel_ledger' AND f.rows_loaded <> (SELECT count(*) FROM panel_ledger l WHERE l.file_id = f.file_id)`), "0")
 }
 
 // A run loads with DuckDB's thread count at Threads (1 when 0) while two
 // lanes load, with the store's own count (2 here) in a lane left alone (when
-// Threads is less), and puts the store's own back afterwards. A folder of one
-// kind is one lane, alone from its first file.
+// Threads is less), and puts the store's own back afterwards. A folder of
+// files all of one size is one lane, alone from its first file.
 func TestIngestThreads(t *testing.T) {
 	mixed, _ := laneFolder(t)
-	oneKind := t.TempDir()
+	oneSize := t.TempDir()
 	for _, name := range []string{"panel_ledger_a.csv", "panel_ledger_b.csv"} {
-		storetest.WriteFile(t, oneKind, name, "supplier_name,licensee,model_number,serial_number\nAcme,Jinko,JKM400,"+name+"\n")
+		storetest.WriteFile(t, oneSize, name, "supplier_name,licensee,model_number,serial_number\nAcme,Jinko,JKM400,"+name+"\n")
 	}
 	for _, tc := range []struct {
 		dir     string
@@ -119,7 +124,7 @@ func TestIngestThreads(t *testing.T) {
 	}{
 		{mixed, 0, []int64{1, 2}},
 		{mixed, 3, []int64{3}},
-		{oneKind, 0, []int64{2}},
+		{oneSize, 0, []int64{2}},
 	} {
 		st := storetest.MustOpen(t)
 		if _, err := st.DB.Exec("SET threads = 2"); err != nil {
@@ -188,15 +193,17 @@ func TestLaneShareRaisesThreadsForTheLastLane(t *testing.T) {
 	}
 }
 
-// The kinds are shared between two lanes by their bytes, largest first, each
-// to the lighter lane; every file of a kind stays in one lane, and each lane
+// The files are shared between two lanes by their bytes, largest first, each
+// to the lighter lane, whatever their kind; files of the same size stay in
+// one lane (a copy loads after its original, and is skipped), and each lane
 // keeps the order of the files.
-func TestSplitLanesByKindAndBytes(t *testing.T) {
+func TestSplitLanesByBytes(t *testing.T) {
 	dir := t.TempDir()
 	sized := map[string]int{
 		"cec_modules_a.csv":     10,
 		"claims_01.csv":         300,
 		"claims_02.csv":         300,
+		"claims_03.csv":         250,
 		"inverter_ledger_a.csv": 200,
 		"panel_ledger_a.csv":    1000,
 		"panel_ledger_b.csv":    100,
@@ -225,18 +232,20 @@ func TestSplitLanesByKindAndBytes(t *testing.T) {
 		files []string
 		want  [][]string
 	}{
-		{ // the panel ledger (1,100 bytes) alone; claims (600), the inverter ledger (200) and the small kinds together
+		{ // the largest file (1,000 bytes) alone; the two claims files of 300 bytes together (600), then
+			// the inverter ledger (200), the small panel ledger (100), the two lists of 10 bytes
+			// (together) and the file of no kind to the lighter lane, still the second
 			[]string{"cec_modules_a.csv", "claims_01.csv", "claims_02.csv", "inverter_ledger_a.csv", "panel_ledger_a.csv", "panel_ledger_b.csv", "suppliers.csv", "zz_no_kind.csv"},
 			[][]string{
-				{"panel_ledger_a.csv", "panel_ledger_b.csv"},
-				{"cec_modules_a.csv", "claims_01.csv", "claims_02.csv", "inverter_ledger_a.csv", "suppliers.csv", "zz_no_kind.csv"},
+				{"panel_ledger_a.csv"},
+				{"cec_modules_a.csv", "claims_01.csv", "claims_02.csv", "inverter_ledger_a.csv", "panel_ledger_b.csv", "suppliers.csv", "zz_no_kind.csv"},
 			},
 		},
-		{ // two ledgers: a lane each
-			[]string{"inverter_ledger_a.csv", "panel_ledger_b.csv"},
-			[][]string{{"inverter_ledger_a.csv"}, {"panel_ledger_b.csv"}},
+		{ // one kind, two sizes: a lane each
+			[]string{"claims_01.csv", "claims_03.csv"},
+			[][]string{{"claims_01.csv"}, {"claims_03.csv"}},
 		},
-		{ // one kind: one lane
+		{ // one size: one lane
 			[]string{"claims_01.csv", "claims_02.csv"},
 			[][]string{{"claims_01.csv", "claims_02.csv"}},
 		},
@@ -245,6 +254,36 @@ func TestSplitLanesByKindAndBytes(t *testing.T) {
 			t.Errorf("splitLanes(%v) = %v, want %v", tc.files, got, tc.want)
 		}
 	}
+}
+
+// A copy of a file in the same run is skipped, not loaded twice, however the
+// lanes share the files: two copies of a ledger large enough to checkpoint
+// at its commit, beside two other files as large, each of which would take
+// a lane of its own if sizes did not keep copies together.
+func TestIngestCopyInOneRunIsSkipped(t *testing.T) {
+	dir := t.TempDir()
+	ledger := func(prefix string) string {
+		var b strings.Builder
+		b.WriteString("supplier_name,licensee,model_number,serial_number\n")
+		for i := range rowGroupRows + 10 {
+			fmt.Fprintf(&b, "Acme,Jinko,JKM400,%s%07d\n", prefix, i)
+		}
+		return b.String()
+	}
+	a := ledger("AAA")
+	storetest.WriteFile(t, dir, "panel_ledger_1.csv", a)
+	storetest.WriteFile(t, dir, "panel_ledger_2.csv", ledger("BBB"))
+	storetest.WriteFile(t, dir, "panel_ledger_3.csv", a)
+	storetest.WriteFile(t, dir, "panel_ledger_4.csv", ledger("CCC"))
+	st := storetest.MustOpen(t)
+	var got []string
+	for _, r := range ingest(t, st, dir) {
+		got = append(got, filepath.Base(r.Path)+" "+string(r.Status))
+	}
+	storetest.AssertRows(t, got, "panel_ledger_1.csv loaded", "panel_ledger_2.csv loaded",
+		"panel_ledger_3.csv skipped", "panel_ledger_4.csv loaded")
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT count(*), count(DISTINCT file_id) FROM panel_ledger"),
+		fmt.Sprintf("%d|3", 3*(rowGroupRows+10)))
 }
 
 // settingWhileLoading records DuckDB's setting name (a whole number) inside
@@ -265,5 +304,86 @@ func settingWhileLoading(in *Ingester, name string) func() []int64 {
 		mu.Lock()
 		defer mu.Unlock()
 		return slices.Clone(seen)
+	}
+}
+
+// A ledger file's commit does not wait for the other lane: it checkpoints
+// when the other lane is between files, and otherwise goes through the log at
+// once. Only a log grown past walCheckpointBytes makes a commit wait for the
+// other lane's file, then checkpoint.
+func TestCommitLoadWaitsOnlyForALargeLog(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "s.duckdb")
+	st, err := store.Open(ctx, path, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	conn, err := st.DB.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "SET checkpoint_threshold = '1GB'"); err != nil {
+		t.Fatal(err)
+	}
+	var gate checkpointGate
+	commit := func(walBytes int64) <-chan error {
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS t AS SELECT 1 AS x"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO t VALUES (2)"); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() {
+			gate.enter()
+			defer gate.leave()
+			done <- commitLoad(ctx, conn, tx, rowGroupRows, &gate, walBytes)
+		}()
+		return done
+	}
+	wait := func(done <-chan error, within time.Duration) bool {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			return true
+		case <-time.After(within):
+			return false
+		}
+	}
+
+	// no other lane: the commit checkpoints, and the log is emptied
+	if !wait(commit(0), 10*time.Second) {
+		t.Fatal("a commit with no other lane did not finish")
+	}
+	if n := walSize(st); n != 0 {
+		t.Fatalf("log of %d bytes after a checkpointing commit, want none", n)
+	}
+	// the other lane is on a file: the commit goes through the log at once
+	gate.enter()
+	if !wait(commit(0), 10*time.Second) {
+		t.Fatal("a ledger commit waited for the other lane's file")
+	}
+	if walSize(st) == 0 {
+		t.Fatal("no log after a commit beside the other lane's file: it checkpointed")
+	}
+	// a large log: the commit waits for the other lane's file, then checkpoints
+	done := commit(walCheckpointBytes)
+	if wait(done, 300*time.Millisecond) {
+		t.Fatal("a commit with a large log did not wait for the other lane's file")
+	}
+	gate.leave()
+	if !wait(done, 10*time.Second) {
+		t.Fatal("the commit did not finish once the other lane left")
+	}
+	if n := walSize(st); n != 0 {
+		t.Fatalf("log of %d bytes after the waiting commit, want none: it did not checkpoint", n)
 	}
 }

@@ -313,17 +313,8 @@ func settingWhileLoading(in *Ingester, name string) func() []int64 {
 // other lane's file, then checkpoint.
 func TestCommitLoadWaitsOnlyForALargeLog(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "s.duckdb")
-	st, err := store.Open(ctx, path, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	conn, err := st.DB.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	st := storetest.OpenFile(t, store.Settings{})
+	conn := storetest.Conn(t, st.DB)
 	if _, err := conn.ExecContext(ctx, "SET checkpoint_threshold = '1GB'"); err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"stcrecon/pipeline/store"
+	"stcrecon/pipeline/storetest"
 )
 
 // A spill that runs out of disk is explained in the configuration's terms:
@@ -19,22 +20,13 @@ import (
 // is played by max_temp_directory_size.
 func TestExplainSpillOutOfRoom(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	spill := filepath.Join(dir, "spill")
-	st, err := store.OpenWith(ctx, filepath.Join(dir, "s.duckdb"), store.Settings{MemoryLimit: "64MB", Threads: 1, TempDirectory: spill})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	conn, err := st.DB.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	spill := filepath.Join(t.TempDir(), "spill")
+	st := storetest.OpenFile(t, store.Settings{MemoryLimit: "64MB", Threads: 1, TempDirectory: spill})
+	conn := storetest.Conn(t, st.DB)
 	if _, err := conn.ExecContext(ctx, "SET max_temp_directory_size = '1MB'"); err != nil {
 		t.Fatal(err)
 	}
-	_, err = conn.ExecContext(ctx, `CREATE TEMP TABLE sorted AS
+	_, err := conn.ExecContext(ctx, `CREATE TEMP TABLE sorted AS
 		SELECT repeat('x', 40) || range::VARCHAR AS v FROM range(3000000) ORDER BY v DESC`)
 	if err == nil {
 		t.Fatal("the sort did not run out of spill room")
@@ -54,11 +46,7 @@ func TestExplainSpillOutOfRoom(t *testing.T) {
 // A full disk elsewhere (the store's, an output folder's) gets the plain
 // hint; any other error is returned as it was.
 func TestExplainOtherErrors(t *testing.T) {
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "s.duckdb"), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.OpenFile(t, store.Settings{})
 	full := fmt.Errorf("report findings.csv: %w", &fs.PathError{Op: "write", Path: "/out/findings.csv", Err: syscall.ENOSPC})
 	got := st.Explain(full)
 	if !errors.Is(got, syscall.ENOSPC) || !strings.Contains(got.Error(), "A disk is full") || strings.Contains(got.Error(), "temp_directory") {

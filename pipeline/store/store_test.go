@@ -245,11 +245,7 @@ func TestCodeTail3IsSerialTail3(t *testing.T) {
 // checkpoint rewrites the last three into two.
 func TestCheckpointKeepsRowGroups(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "s.duckdb"), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.OpenFile(t, store.Settings{})
 	for _, q := range []string{
 		"CREATE TABLE t (x BIGINT)",
 		"INSERT INTO t SELECT range FROM range(130000)",

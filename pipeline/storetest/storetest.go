@@ -46,6 +46,30 @@ func MustOpen(tb testing.TB) *store.Store {
 	return st
 }
 
+// OpenFile opens a fresh store file in a temporary folder, with set: for tests
+// of what only a file has (its write-ahead log, checkpoints, spills).
+func OpenFile(tb testing.TB, set store.Settings) *store.Store {
+	tb.Helper()
+	st, err := store.OpenWith(context.Background(), filepath.Join(tb.TempDir(), "s.duckdb"), set)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	return st
+}
+
+// Conn is a connection of db's own (its session settings and temp tables are
+// its own), closed when the test ends.
+func Conn(tb testing.TB, db *sql.DB) *sql.Conn {
+	tb.Helper()
+	conn, err := db.Conn(context.Background())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { conn.Close() })
+	return conn
+}
+
 // Now is the ingest and audit time tests use, so defaults are predictable.
 var Now = time.Date(2025, 10, 1, 9, 0, 0, 0, time.UTC)
 

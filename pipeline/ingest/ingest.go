@@ -195,11 +195,13 @@ func (in *Ingester) Ingest(ctx context.Context, paths []string) (out []FileResul
 // so far, so the lanes finish close together: at SF=1 the panel ledger file
 // of 2024 shares one lane with ten claims files, and the other two panel
 // ledger files the second with the inverter ledger, the other claims files
-// and the lists. There is one lane when all the files are of one size. A later file of a kind may commit before an earlier one in
-// the other lane: every file's id is taken before either lane starts
-// (reserveFileIDs), and the ledgers' ranking and claim amendments go by file
-// id, not by the order of commits; no other stcrecon writer opens the store
-// while ingest runs (the lock file).
+// and the lists. There is one lane when all the files are of one size.
+//
+// A later file of a kind may commit before an earlier one in the other lane:
+// every file's id is taken before either lane starts (reserveFileIDs), the
+// ledgers' ranking and claim amendments go by file id, not by the order of
+// commits, and no other stcrecon writer opens the store while ingest runs
+// (the lock file).
 func splitLanes(files []string) [][]int {
 	type group struct {
 		files []int
@@ -335,9 +337,9 @@ func (in *Ingester) runLane(ctx context.Context, lane []int, files []string, ids
 // shared: while two lanes load, each runs DuckDB on one thread (its calling
 // thread), and when one lane has finished, DuckDB's threads go up to the
 // store's own count at once, for the other lane's next statement; a run of
-// one lane (files all of one size) has them from its first file. A ledger INSERT runs 1.7x
-// as fast on two threads: the SF=1 ledger files alone loaded in 3.1 s instead
-// of 4.6 s with this and splitLanes.
+// one lane (files all of one size) has them from its first file. A ledger
+// INSERT runs 1.7x as fast on two threads: the SF=1 ledger files alone loaded
+// in 3.1 s instead of 4.6 s with this and the lanes of the seventh session.
 type laneShare struct {
 	mu      sync.Mutex
 	running int // lanes still loading
@@ -458,19 +460,21 @@ const walCheckpointBytes = 256 << 20
 // commitLoad commits a file's transaction. A file that loaded a row group or
 // more (a ledger) checkpoints at its commit when it can do so at once, the
 // other lane being between files: the checkpoint writes what the file's
-// INSERT has not (its last, part-full row group) and whatever earlier
-// commits left in the write-ahead log (the claims files', whose rows are in
-// the log). Otherwise it commits through the log, which for such a file
-// holds only where its row groups are: DuckDB 1.1 writes each full row group
-// of a large INSERT to the store file as it goes (625k ledger rows: 6.6 KB
-// of log), and a later checkpoint, at the latest the run's closing one, does
-// the rest. Waiting for the other lane instead, a lane sat idle while the
-// other loaded a ledger file of its own (SF=10: an inverter ledger file of
-// 242k rows took 9.1 s, 0.8 s of it loading). Only once the log has grown
-// past walCheckpointBytes (claims files commit through it) does a commit,
-// any file's, wait for the other lane to checkpoint: the rows in the log are
-// also held in memory until then. The checkpoint_threshold is lowered for a
-// checkpointing commit only (it is a setting of the database).
+// INSERT has not (its last, part-full row group) and whatever earlier commits
+// left in the write-ahead log (the claims files' rows). Otherwise it commits
+// through the log, which for such a file holds only where its row groups
+// are: DuckDB 1.1 writes each full row group of a large INSERT to the store
+// file as it goes (625k ledger rows: 6.6 KB of log). A later checkpoint, at
+// the latest the run's closing one, does the rest; after a crash, opening the
+// store replays the log (a copy of the store file and its log, taken after
+// such a commit, opened with all 625k rows). Waiting for the other lane
+// instead, a lane sat idle while the other loaded a ledger file of its own
+// (SF=10: an inverter ledger file of 242k rows took 9.1 s, 0.8 s of it
+// loading). Only once the log has grown past walCheckpointBytes (claims files
+// commit through it) does a commit, any file's, wait for the other lane to
+// checkpoint: the rows in the log are also held in memory until then. The
+// checkpoint_threshold is lowered for a checkpointing commit only (it is a
+// setting of the database).
 func commitLoad(ctx context.Context, conn *sql.Conn, tx *sql.Tx, rows int64, gate *checkpointGate, walBytes int64) error {
 	checkpoint := func() (err error) {
 		if _, err := conn.ExecContext(ctx, `SET checkpoint_threshold = '0B'`); err != nil {

@@ -82,8 +82,8 @@ func OpenWith(ctx context.Context, path string, set Settings) (*Store, error) {
 // row groups a checkpoint drops all the same), and each large file's INSERT
 // leaves its rows in row groups of their own, the last part-full. At SF=1 the
 // first checkpoint after an ingest (the audit's, as it closed the store)
-// merged seven of the panel ledger's row groups into six: 0.5-0.6 s, against
-// 0.01 s with it off. Row groups that each hold one file's rows also let a
+// merged four of the panel ledger's row groups (10,537, 122,880, 122,880 and
+// 24,553 rows) into three: 0.5-0.6 s, against 0.01 s with it off. Row groups that each hold one file's rows also let a
 // nightly scan skip older files by their zone maps.
 const noVacuum = "SET max_vacuum_tasks = 0"
 

@@ -737,6 +737,9 @@ func (in *Ingester) load(ctx context.Context, conn *sql.Conn, path string, fileI
 	if err := stageColumns(ctx, conn, layout); err != nil {
 		return err
 	}
+	if err := stageRejects(ctx, conn, bad); err != nil {
+		return err
+	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -751,12 +754,9 @@ func (in *Ingester) load(ctx context.Context, conn *sql.Conn, path string, fileI
 		fileID, in.now()); err != nil {
 		return err
 	}
-	for _, r := range bad {
-		var col, val any
-		if r.Column != "" {
-			col, val = r.Column, r.Value
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO rejects VALUES (?, ?, ?, ?, ?)`, fileID, r.Line, col, val, r.Reason); err != nil {
+	if len(bad) > 0 {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO rejects (file_id, line, column_name, value, reason)
+			SELECT ?, line, column_name, value, reason FROM scan_rejects ORDER BY seq`, fileID); err != nil {
 			return err
 		}
 	}
@@ -823,7 +823,7 @@ func listRejects(ctx context.Context, tx *sql.Tx, name string, fileID int64, res
 }
 
 // tempNames are the temp tables and views a file's load makes.
-var tempNames = []string{"stage", "stage_raw", "stage_shifts", "checked", "bad", "lookup", "stage_file", "names"}
+var tempNames = []string{"stage", "stage_raw", "stage_shifts", "checked", "bad", "lookup", "stage_file", "names", "scan_rejects"}
 
 // loadStatements are the statements of load/<kind>.sql, with load/rejects.sql
 // after the last statement named Check...: the Check statements leave the

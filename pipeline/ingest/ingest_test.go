@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -431,4 +432,28 @@ func TestIngestRealWorldLayouts(t *testing.T) {
 		"Solar Imports Pty Ltd|Jinko Solar|JK0001|valid")
 	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT manufacturer, serial_norm, status FROM inverter_ledger_current ORDER BY serial_norm"),
 		"Fronius|FR0001|invalid", "SMA|SMA0001|valid")
+}
+
+// Rows the reader cannot take are all recorded, each at its line, when
+// there are many of them (stageRejects appends them, then one INSERT copies
+// them into rejects), and the rows around them load.
+func TestIngestManyReaderRejects(t *testing.T) {
+	st := storetest.MustOpen(t)
+	var b strings.Builder
+	b.WriteString("supplier_name,licensee,model_number,serial_number,uploaded_at,status,reason\n") // line 1
+	const n = 3000
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "Acme,Jinko,JKM400,S%d,2025-01-01,valid,\n", i)       // line 2+2i: loads
+		fmt.Fprintf(&b, "Acme,Jinko,JKM400,T%d,2025-01-01,valid,,extra\n", i) // line 3+2i: one cell too many
+	}
+	p := storetest.WriteFile(t, t.TempDir(), "panel_ledger.csv", b.String())
+	r := only(t, ingest(t, st, p))
+	if r.Rows != n || r.Rejected != n {
+		t.Fatalf("loaded %d rejected %d, want %d and %d", r.Rows, r.Rejected, n, n)
+	}
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT count(*), count(DISTINCT line), min(line), max(line),
+		bool_and(line % 2 = 1), count(column_name), count(value), min(reason), max(reason) FROM rejects`),
+		fmt.Sprintf("%d|%d|3|%d|true|0|0|row has 8 cells; the header has 7|row has 8 cells; the header has 7", n, n, 2*n+1))
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT count(*), min(line), max(line) FROM panel_ledger WHERE serial_norm LIKE 'S%'`),
+		fmt.Sprintf("%d|2|%d", n, 2*n))
 }

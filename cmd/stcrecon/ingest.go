@@ -26,9 +26,10 @@ func newIngestCmd(a *app) *cobra.Command {
 or the file is rejected whole. Other entries of a folder are listed on stderr
 as ignored.
 
-Each file loads in one transaction. A file whose content was loaded before is
-skipped. Bad rows are rejected and kept in the store; a file that cannot be read
-as its kind is rejected whole. Rejects are printed on stderr, once each, as
+Each file loads whole or not at all, in one transaction (small claims files in
+a row share one). A file whose content was loaded before is skipped. Bad rows
+are rejected and kept in the store; a file that cannot be read as its kind is
+rejected whole. Rejects are printed on stderr, once each, as
 file:line:col: column: reason (value "...").
 
 stdout has a table of rows loaded per kind, and a line for each file that was

@@ -108,7 +108,8 @@ type Ingester struct {
 
 // Ingest loads the files named, and every recognised file in the folders
 // named, folder files in name (byte) order, in two lanes side by side
-// (splitLanes), each file in its own transaction. A file that fails is
+// (splitLanes), each file in its own transaction, but for small claims files
+// one after another in a lane, which share one (claimsBatch). A file that fails is
 // reported in its FileResult and does not stop the others; the error is for
 // failures of the program or the store, after which nothing more is tried:
 // the other lane's file in progress is interrupted and rolled back, as on a
@@ -295,8 +296,14 @@ func (in *Ingester) runLane(ctx context.Context, lane []int, files []string, ids
 			(<-ahead).close()
 		}
 	}()
+	b := &claimsBatch{}
+	defer b.rollback() // a run stopped with files in an open batch records none of them
 	for n, i := range lane {
 		if err := ctx.Err(); err != nil {
+			if b.open() {
+				b.rollback()
+				gate.leave()
+			}
 			return nil // the caller reports it
 		}
 		t0 := time.Now()
@@ -313,22 +320,76 @@ func (in *Ingester) runLane(ctx context.Context, lane []int, files []string, ids
 		if err := share.raise(ctx, conn); err != nil {
 			return fmt.Errorf("ingest: %w", err)
 		}
-		gate.enter()
-		res, err := in.ingestFile(ctx, conn, files[i], ids[i], first, gate)
+		// A lane in an open batch stays inside the gate between its files.
+		if !b.open() {
+			gate.enter()
+		}
+		b.mayKeep = isClaimsFile(files[i]) && n+1 < len(lane) && isClaimsFile(files[lane[n+1]])
+		res, err := in.ingestFile(ctx, conn, files[i], ids[i], first, gate, b)
 		if err == nil && res.Status == Rejected {
 			// what a file rejected half way may have left (a loaded file
 			// drops its own)
 			err = dropTemp(ctx, conn, tempNames...)
 		}
-		gate.leave()
+		if err == nil && b.open() && !b.mayKeep {
+			// a file skipped in an open batch, the last claims file of its run
+			err = in.commitBatch(ctx, conn, b, 0, gate)
+		}
 		if err != nil {
+			b.rollback()
+			gate.leave()
 			if ctx.Err() != nil {
 				return nil
 			}
 			return fmt.Errorf("ingest %s: %w", files[i], err)
 		}
-		in.logResult(res, time.Since(t0))
-		results[i] = &res
+		b.pending = append(b.pending, pendingFile{index: i, res: res, took: time.Since(t0)})
+		if b.open() {
+			continue
+		}
+		gate.leave()
+		if err := in.report(ctx, conn, files, ids, results, gate, b); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// report sets the results of the files a batch held once it has committed
+// (and of a file loaded on its own), and logs them. When the commit before a
+// rejected file failed (claimsBatch.lost), the files it held are loaded
+// again, each in a transaction of its own, and the rejected file (the last
+// held) keeps its result.
+func (in *Ingester) report(ctx context.Context, conn *sql.Conn, files []string, ids []int64, results []*FileResult, gate *checkpointGate, b *claimsBatch) error {
+	done := b.pending
+	b.pending = nil
+	if b.lost {
+		b.lost = false
+		last := len(done) - 1
+		for k, p := range done[:last] {
+			t0 := time.Now()
+			gate.enter()
+			single := &claimsBatch{}
+			res, err := in.ingestFile(ctx, conn, files[p.index], ids[p.index], readFirst(ctx, files[p.index]), gate, single)
+			if err == nil && res.Status == Rejected {
+				err = dropTemp(ctx, conn, tempNames...)
+			}
+			if err != nil {
+				single.rollback()
+			}
+			gate.leave()
+			if err != nil {
+				return fmt.Errorf("ingest %s: %w", files[p.index], err)
+			}
+			done[k] = pendingFile{index: p.index, res: res, took: time.Since(t0)}
+		}
+	}
+	for _, p := range done {
+		in.logResult(p.res, p.took)
+		results[p.index] = &p.res
 	}
 	return nil
 }
@@ -609,9 +670,9 @@ func (r *firstRead) close() {
 	}
 }
 
-// ingestFile loads one file in one transaction, or rejects it whole, from its
+// ingestFile loads one file in b's transaction (claimsBatch), or rejects it whole, from its
 // first read. The returned error is kept for failures of the store itself.
-func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string, fileID int64, first *firstRead, gate *checkpointGate) (FileResult, error) {
+func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string, fileID int64, first *firstRead, gate *checkpointGate, b *claimsBatch) (FileResult, error) {
 	defer first.close()
 	name := filepath.Base(path)
 	res := FileResult{Path: path}
@@ -627,6 +688,9 @@ func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string,
 		}
 		fe.File = name
 		res.Status, res.Err = Rejected, fe
+		// The files of an open batch are committed first: this file has
+		// written nothing in it.
+		b.settle()
 		return res, in.recordRejectedFile(ctx, conn, path, fileID, kind, format, sum, size, fe)
 	}
 	file, scan, err := first.file, first.scan, first.err
@@ -716,9 +780,11 @@ func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string,
 	for i := range bad {
 		bad[i].File = name
 	}
-	if err := in.load(ctx, conn, path, fileID, kind, format, sum, size, layout, bad, gate, &res); err != nil {
+	if err := in.load(ctx, conn, path, fileID, kind, format, sum, size, layout, bad, gate, b, &res); err != nil {
 		var fe *FileError
 		if errors.As(err, &fe) {
+			// what the file wrote goes, and with it the batch's files
+			b.abandon()
 			return reject(err)
 		}
 		return res, err
@@ -730,9 +796,11 @@ func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string,
 }
 
 // load validates the staged rows with load/<kind>.sql and writes the good rows,
-// the rejects and the file's record in one transaction.
+// the rejects and the file's record in one transaction: b's, which a claims
+// file may leave open for the next (claimsBatch). The caller rolls b back
+// when load fails.
 func (in *Ingester) load(ctx context.Context, conn *sql.Conn, path string, fileID int64, kind Kind, format, sum string, size int64,
-	layout Layout, bad []Reject, gate *checkpointGate, res *FileResult) error {
+	layout Layout, bad []Reject, gate *checkpointGate, b *claimsBatch, res *FileResult) error {
 	name := filepath.Base(path)
 	if err := stageColumns(ctx, conn, layout); err != nil {
 		return err
@@ -740,11 +808,14 @@ func (in *Ingester) load(ctx context.Context, conn *sql.Conn, path string, fileI
 	if err := stageRejects(ctx, conn, bad); err != nil {
 		return err
 	}
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return err
+	if !b.open() {
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		b.tx = tx
 	}
-	defer tx.Rollback()
+	tx := b.tx
 	if _, err := tx.ExecContext(ctx, `INSERT INTO files (file_id, name, path, kind, format, sha256, size_bytes, status, ingested_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, 'loaded', ?)`,
 		fileID, name, path, string(kind), format, sum, size, in.now()); err != nil {
@@ -772,8 +843,16 @@ func (in *Ingester) load(ctx context.Context, conn *sql.Conn, path string, fileI
 				continue
 			}
 		}
-		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+		r, err := tx.ExecContext(ctx, stmt)
+		if err != nil {
 			return fmt.Errorf("sql/load/%s.sql: %w", kind, err)
+		}
+		if firstLine(stmt) == "-- name: LoadClaimSerials" {
+			n, err := r.RowsAffected()
+			if err != nil {
+				return fmt.Errorf("sql/load/%s.sql: %w", kind, err)
+			}
+			b.listings += n
 		}
 		in.log().Debug("ingest: statement", "file", name, "sql", firstLine(stmt), "seconds", time.Since(t0).Seconds())
 	}
@@ -794,13 +873,32 @@ func (in *Ingester) load(ctx context.Context, conn *sql.Conn, path string, fileI
 			return err
 		}
 	}
+	res.Status = Loaded
+	if err := dropTemp(ctx, conn, tempNames...); err != nil {
+		return err
+	}
+	if b.keep(kind) {
+		return nil
+	}
 	t0 := time.Now()
-	if err := commitLoad(ctx, conn, tx, res.Rows, gate, walSize(in.Store)); err != nil {
+	if err := in.commitBatch(ctx, conn, b, res.Rows, gate); err != nil {
 		return err
 	}
 	in.timed(name, "commit", t0)
-	res.Status = Loaded
-	return dropTemp(ctx, conn, tempNames...)
+	return nil
+}
+
+// commitBatch commits b's transaction (commitLoad), rows the rows of the
+// file that ends it. (A batch's listings need no checkpoint: they are
+// written to the store file already.)
+func (in *Ingester) commitBatch(ctx context.Context, conn *sql.Conn, b *claimsBatch, rows int64, gate *checkpointGate) error {
+	tx := b.tx
+	b.tx, b.listings = nil, 0
+	if err := commitLoad(ctx, conn, tx, rows, gate, walSize(in.Store)); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return nil
 }
 
 // listRejects puts the file's first rejects (MaxListedRejects) in res.

@@ -8,6 +8,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -311,8 +312,11 @@ func stageCSV(ctx context.Context, conn *sql.Conn, path string, scan *csvScan, l
 	if _, err := conn.ExecContext(ctx, read); err != nil {
 		return fmt.Errorf("read_csv: %w", err)
 	}
-	var got int64
-	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM stage_raw").Scan(&got); err != nil {
+	// base: the row id of stage_raw's first row, 0 but in a transaction
+	// still open (claimsBatch), whose new rows have row ids far above the
+	// table's.
+	var got, base int64
+	if err := conn.QueryRowContext(ctx, "SELECT count(*), coalesce(min(rowid), 0) FROM stage_raw").Scan(&got, &base); err != nil {
 		return err
 	}
 	if want := scan.records - int64(len(scan.bad)); got != want {
@@ -326,15 +330,15 @@ func stageCSV(ctx context.Context, conn *sql.Conn, path string, scan *csvScan, l
 			fmt.Fprintf(&sel, ", NULL::VARCHAR AS %s", c.Name)
 		}
 	}
-	// Row k of stage_raw is on line k + 2 until a multi-line cell or a blank
-	// line shifts the lines after it. stage is a view over stage_raw, not a
+	// Row k of stage_raw (row id base + k) is on line k + 2 until a
+	// multi-line cell or a blank line shifts the lines after it. stage is a view over stage_raw, not a
 	// copy, unless its text is normalised (normaliseStage changes stage).
 	what := "VIEW"
 	if scan.odd {
 		what = "TABLE"
 	}
 	stage := `CREATE OR REPLACE TEMP ` + what + ` stage AS
-		SELECT r.rowid + 2 AS line` + sel.String() + ` FROM stage_raw r`
+		SELECT r.rowid - ` + strconv.FormatInt(base, 10) + ` + 2 AS line` + sel.String() + ` FROM stage_raw r`
 	if len(scan.shifts) > 0 {
 		if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stage_shifts (k BIGINT, delta BIGINT)`); err != nil {
 			return err
@@ -358,8 +362,8 @@ func stageCSV(ctx context.Context, conn *sql.Conn, path string, scan *csvScan, l
 			return fmt.Errorf("stage_shifts: %w", err)
 		}
 		stage = `CREATE OR REPLACE TEMP ` + what + ` stage AS
-			SELECT r.rowid + 2 + s.delta AS line` + sel.String() + `
-			FROM stage_raw r ASOF JOIN stage_shifts s ON r.rowid >= s.k`
+			SELECT r.rowid - ` + strconv.FormatInt(base, 10) + ` + 2 + s.delta AS line` + sel.String() + `
+			FROM stage_raw r ASOF JOIN stage_shifts s ON r.rowid - ` + strconv.FormatInt(base, 10) + ` >= s.k`
 	}
 	if _, err := conn.ExecContext(ctx, stage); err != nil {
 		return fmt.Errorf("stage: %w", err)

@@ -1,0 +1,90 @@
+package ingest
+
+import (
+	"database/sql"
+	"path/filepath"
+	"time"
+)
+
+// claimsBatch is the transaction a lane's small claims files share. A claims
+// file lists its serials in claim_serials; DuckDB writes the rows of a
+// transaction that adds fewer than a row group (rowGroupRows) to a table
+// through the write-ahead log: copied into the table at commit, written to
+// the log, and compressed at the next checkpoint, which no other transaction
+// may overlap. A transaction that adds a row group or more writes each full
+// row group to the store file as it fills and merges them at commit. At SF=1
+// a claims file of 2,300 claims lists about 50,000 serials, so the lane keeps
+// the transaction of one claims file open for the next claims file in the
+// lane until it holds a row group of listings (three files), then commits.
+//
+// Each file is still loaded whole or not at all: a batch commits or rolls
+// back as one. A file rejected whole (which happens before it writes) first
+// commits the files before it; if that commit fails (a statement of the
+// rejected file's staging failed, and DuckDB ends the transaction on a
+// failed statement), the lane loads those files again one by one. A failure
+// of the store stops the run, as for any file, and none of the batch is
+// recorded: the next run loads it.
+type claimsBatch struct {
+	tx       *sql.Tx
+	listings int64 // rows written to claim_serials in tx so far
+	// mayKeep: the lane's next file is a claims file, so the file being
+	// loaded may leave tx open for it (load)
+	mayKeep bool
+	// lost: committing tx before a rejected file failed; the files loaded in
+	// it must be loaded again
+	lost    bool
+	pending []pendingFile // the files loaded in tx, reported once it commits
+}
+
+// pendingFile is a file loaded in an open batch.
+type pendingFile struct {
+	index int // in the run's files
+	res   FileResult
+	took  time.Duration
+}
+
+// open reports whether files are loaded in tx and not committed yet.
+func (b *claimsBatch) open() bool { return b != nil && b.tx != nil }
+
+// keep reports whether a claims file just loaded in tx leaves it open.
+func (b *claimsBatch) keep(kind Kind) bool {
+	return b != nil && b.mayKeep && kind == Claims && b.listings < rowGroupRows
+}
+
+// settle commits tx before a file is rejected; a failed commit marks the
+// batch lost.
+func (b *claimsBatch) settle() {
+	if !b.open() {
+		return
+	}
+	if err := b.tx.Commit(); err != nil {
+		b.tx.Rollback()
+		b.lost = true
+	}
+	b.tx, b.listings = nil, 0
+}
+
+// abandon rolls tx back after a file that wrote in it was rejected: the
+// files loaded in it before must be loaded again.
+func (b *claimsBatch) abandon() {
+	if !b.open() {
+		return
+	}
+	b.tx.Rollback()
+	b.tx, b.listings = nil, 0
+	b.lost = true
+}
+
+// rollback ends an open tx without recording its files.
+func (b *claimsBatch) rollback() {
+	if b.open() {
+		b.tx.Rollback()
+	}
+	b.tx, b.listings, b.pending = nil, 0, nil
+}
+
+// isClaimsFile reports whether path names a claims file.
+func isClaimsFile(path string) bool {
+	k, ok := KindOf(filepath.Base(path))
+	return ok && k == Claims
+}

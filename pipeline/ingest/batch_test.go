@@ -1,0 +1,172 @@
+package ingest
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"stcrecon/pipeline/storetest"
+)
+
+// claimsRun writes three claims files of one size (so they load in one lane,
+// one after another) into a new folder; bad names the files whose header is
+// broken (claim_ix for claim_id: rejected whole). Each file has a claim whose
+// serial list spans lines 3-4, a row with a bad date on line 5, and a claim on
+// line 6.
+func claimsRun(t *testing.T, bad ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, tag := range []string{"a", "b", "c"} {
+		name := "claims_" + tag + ".csv"
+		header := claimsHeader
+		if slices.Contains(bad, name) {
+			header = strings.Replace(header, "claim_id", "claim_ix", 1)
+		}
+		storetest.WriteFile(t, dir, name, header+ // 1
+			"X"+tag+"1,2025-03-20,2025-03-01,2000,1.2,3,Jinko,JKM400,Fronius,,Primo,6,9,,"+tag+"1;"+tag+"2;"+tag+"3,I"+tag+"1\n"+ // 2
+			"X"+tag+"2,2025-03-20,2025-03-01,2000,1.2,3,Jinko,JKM400,Fronius,,Primo,6,9,,\""+tag+"4;"+tag+"5;\n"+tag+"6\",I"+tag+"2\n"+ // 3-4
+			"X"+tag+"3,2025-13-45,2025-03-01,2000,1.2,3,Jinko,JKM400,Fronius,,Primo,6,9,,"+tag+"7;"+tag+"8;"+tag+"9,I"+tag+"3\n"+ // 5
+			"X"+tag+"4,2025-03-20,2025-03-01,2000,1.2,3,Jinko,JKM400,Fronius,,Primo,6,9,,"+tag+"X;"+tag+"Y;"+tag+"Z,I"+tag+"4\n") // 6
+	}
+	return dir
+}
+
+// txidsWhileLoading records, for each file, the id of the transaction its
+// rows were loaded in; fail, if set, is the error afterLoad returns for a
+// file.
+func txidsWhileLoading(in *Ingester, fail func(name string) error) func() map[string][]int64 {
+	seen := map[string][]int64{}
+	var mu sync.Mutex
+	in.afterLoad = func(ctx context.Context, tx *sql.Tx) error {
+		var name string
+		var id int64
+		if err := tx.QueryRowContext(ctx, `SELECT name, txid_current() FROM files WHERE file_id = (SELECT file_id FROM stage_file)`).Scan(&name, &id); err != nil {
+			return err
+		}
+		mu.Lock()
+		seen[name] = append(seen[name], id)
+		mu.Unlock()
+		if fail != nil {
+			return fail(name)
+		}
+		return nil
+	}
+	return func() map[string][]int64 {
+		mu.Lock()
+		defer mu.Unlock()
+		return seen
+	}
+}
+
+func statuses(res []FileResult) []string {
+	var out []string
+	for _, r := range res {
+		out = append(out, filepath.Base(r.Path)+" "+string(r.Status))
+	}
+	return out
+}
+
+// Every row's line and every reject's, of each claims file of a run the lane
+// loads in one transaction (claimsBatch): the lines of a file staged in a
+// transaction still open are its own.
+func assertClaimsRunRows(t *testing.T, db *sql.DB, tags ...string) {
+	t.Helper()
+	var claims, listings, rejects []string
+	for _, tag := range tags {
+		claims = append(claims, "claims_"+tag+".csv|X"+tag+"1|2", "claims_"+tag+".csv|X"+tag+"2|3", "claims_"+tag+".csv|X"+tag+"4|6")
+		listings = append(listings, fmt.Sprintf("claims_%s.csv|X%s2|panel|3|%s6", tag, tag, strings.ToUpper(tag)))
+		rejects = append(rejects, "claims_"+tag+".csv|5|submitted_on|2025-13-45")
+	}
+	storetest.AssertRows(t, storetest.Query(t, db, `SELECT f.name, c.claim_id, c.line FROM claims c JOIN files f USING (file_id) ORDER BY 1, 2`), claims...)
+	storetest.AssertRows(t, storetest.Query(t, db, `SELECT f.name, s.claim_id, s.component, s.position, s.serial_norm
+		FROM claim_serials s JOIN files f USING (file_id) WHERE s.position = 3 AND s.claim_id LIKE '%2' AND s.component = 'panel' ORDER BY 1`), listings...)
+	storetest.AssertRows(t, storetest.Query(t, db, `SELECT f.name, r.line, r.column_name, r.value FROM rejects r JOIN files f USING (file_id)
+		WHERE f.status = 'loaded' ORDER BY 1`), rejects...)
+}
+
+// Small claims files one after another in a lane load in one transaction, each
+// row at its own line.
+func TestIngestClaimsBatch(t *testing.T) {
+	dir := claimsRun(t)
+	st := storetest.MustOpen(t)
+	in := newIngester(st)
+	txids := txidsWhileLoading(in, nil)
+	res, err := in.Ingest(context.Background(), []string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.AssertRows(t, statuses(res), "claims_a.csv loaded", "claims_b.csv loaded", "claims_c.csv loaded")
+	seen := txids()
+	if a, b, c := seen["claims_a.csv"], seen["claims_b.csv"], seen["claims_c.csv"]; len(a) != 1 || len(b) != 1 || len(c) != 1 || a[0] != b[0] || b[0] != c[0] {
+		t.Errorf("transactions %v, want one for the three files", seen)
+	}
+	assertClaimsRunRows(t, st.DB, "a", "b", "c")
+}
+
+// A file rejected whole between claims files commits the files before it
+// first; the files after it load.
+func TestIngestClaimsBatchRejectedFileBetween(t *testing.T) {
+	dir := claimsRun(t, "claims_b.csv")
+	st := storetest.MustOpen(t)
+	res := ingest(t, st, dir)
+	storetest.AssertRows(t, statuses(res), "claims_a.csv loaded", "claims_b.csv rejected", "claims_c.csv loaded")
+	assertClaimsRunRows(t, st.DB, "a", "c")
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT name, status FROM files ORDER BY file_id`),
+		"claims_a.csv|loaded", "claims_b.csv|rejected", "claims_c.csv|loaded")
+}
+
+// A file rejected after it wrote in the batch's transaction takes the
+// transaction with it: the files before it load again, each on its own.
+func TestIngestClaimsBatchRejectedAfterWriting(t *testing.T) {
+	dir := claimsRun(t)
+	st := storetest.MustOpen(t)
+	in := newIngester(st)
+	txids := txidsWhileLoading(in, func(name string) error {
+		if name == "claims_c.csv" {
+			return &FileError{Msg: "rejected after writing"}
+		}
+		return nil
+	})
+	res, err := in.Ingest(context.Background(), []string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.AssertRows(t, statuses(res), "claims_a.csv loaded", "claims_b.csv loaded", "claims_c.csv rejected")
+	seen := txids()
+	if a, b := seen["claims_a.csv"], seen["claims_b.csv"]; len(a) != 2 || len(b) != 2 || a[1] == b[1] {
+		t.Errorf("transactions %v, want a and b loaded twice, then each in its own", seen)
+	}
+	assertClaimsRunRows(t, st.DB, "a", "b")
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT f.name, count(c.claim_id) FROM files f LEFT JOIN claims c USING (file_id) GROUP BY 1 ORDER BY 1`),
+		"claims_a.csv|3", "claims_b.csv|3", "claims_c.csv|0")
+}
+
+// A failure of the store in a batch stops the run and records none of its
+// files; the next run loads them all.
+func TestIngestClaimsBatchStoreFailure(t *testing.T) {
+	dir := claimsRun(t)
+	st := storetest.MustOpen(t)
+	in := newIngester(st)
+	boom := errors.New("disk full")
+	txidsWhileLoading(in, func(name string) error {
+		if name == "claims_b.csv" {
+			return boom
+		}
+		return nil
+	})
+	if _, err := in.Ingest(context.Background(), []string{dir}); !errors.Is(err, boom) {
+		t.Fatalf("error %v, want %v", err, boom)
+	}
+	for _, table := range []string{"files", "claims", "claim_serials", "rejects"} {
+		storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT count(*) FROM "+table), "0")
+	}
+	in.afterLoad = nil
+	storetest.AssertRows(t, statuses(ingest(t, st, dir)), "claims_a.csv loaded", "claims_b.csv loaded", "claims_c.csv loaded")
+	assertClaimsRunRows(t, st.DB, "a", "b", "c")
+}

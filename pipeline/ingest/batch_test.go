@@ -5,12 +5,17 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
+	"stcrecon/pipeline/store"
 	"stcrecon/pipeline/storetest"
 )
 
@@ -167,6 +172,48 @@ func TestIngestClaimsBatchStoreFailure(t *testing.T) {
 		storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT count(*) FROM "+table), "0")
 	}
 	in.afterLoad = nil
+	storetest.AssertRows(t, statuses(ingest(t, st, dir)), "claims_a.csv loaded", "claims_b.csv loaded", "claims_c.csv loaded")
+	assertClaimsRunRows(t, st.DB, "a", "b", "c")
+}
+
+// A real kill -9 while a batch of claims files is open (the child process
+// below kills itself as the third file's rows are loaded): the store opens
+// with none of the batch's files or rows, and the next run loads them all.
+func TestIngestClaimsBatchKill9(t *testing.T) {
+	if os.Getenv("STCRECON_TEST_KILL_CHILD") != "" {
+		st, err := store.Open(context.Background(), os.Getenv("STCRECON_TEST_KILL_DB"), "")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		in := newIngester(st)
+		txidsWhileLoading(in, func(name string) error {
+			if name == "claims_c.csv" {
+				syscall.Kill(os.Getpid(), syscall.SIGKILL)
+				time.Sleep(time.Minute)
+			}
+			return nil
+		})
+		in.Ingest(context.Background(), []string{os.Getenv("STCRECON_TEST_KILL_DIR")})
+		os.Exit(3) // never reached
+	}
+	dir := claimsRun(t)
+	db := filepath.Join(t.TempDir(), "store.duckdb")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestIngestClaimsBatchKill9$")
+	cmd.Env = append(os.Environ(), "STCRECON_TEST_KILL_CHILD=1", "STCRECON_TEST_KILL_DB="+db, "STCRECON_TEST_KILL_DIR="+dir)
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	st, err := store.Open(context.Background(), db, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, table := range []string{"files", "claims", "claim_serials", "rejects"} {
+		storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT count(*) FROM "+table), "0")
+	}
 	storetest.AssertRows(t, statuses(ingest(t, st, dir)), "claims_a.csv loaded", "claims_b.csv loaded", "claims_c.csv loaded")
 	assertClaimsRunRows(t, st.DB, "a", "b", "c")
 }

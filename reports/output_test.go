@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -279,13 +278,7 @@ func TestKill9WhileWriting(t *testing.T) {
 	if err := st.Close(); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestKill9WhileWriting$")
-	cmd.Env = append(os.Environ(), "STCRECON_TEST_KILL_CHILD=1", "STCRECON_TEST_KILL_DB="+db, "STCRECON_TEST_KILL_OUT="+dir)
-	out, err := cmd.CombinedOutput()
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
-		t.Fatalf("child: %v\n%s", err, out)
-	}
+	storetest.KilledChild(t, "TestKill9WhileWriting", "STCRECON_TEST_KILL_CHILD=1", "STCRECON_TEST_KILL_DB="+db, "STCRECON_TEST_KILL_OUT="+dir)
 	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("%s exists after kill -9: %v", dir, err)
 	}

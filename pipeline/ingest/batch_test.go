@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -199,13 +198,7 @@ func TestIngestClaimsBatchKill9(t *testing.T) {
 	}
 	dir := claimsRun(t)
 	db := filepath.Join(t.TempDir(), "store.duckdb")
-	cmd := exec.Command(os.Args[0], "-test.run=^TestIngestClaimsBatchKill9$")
-	cmd.Env = append(os.Environ(), "STCRECON_TEST_KILL_CHILD=1", "STCRECON_TEST_KILL_DB="+db, "STCRECON_TEST_KILL_DIR="+dir)
-	out, err := cmd.CombinedOutput()
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
-		t.Fatalf("child: %v\n%s", err, out)
-	}
+	storetest.KilledChild(t, "TestIngestClaimsBatchKill9", "STCRECON_TEST_KILL_CHILD=1", "STCRECON_TEST_KILL_DB="+db, "STCRECON_TEST_KILL_DIR="+dir)
 	st, err := store.Open(context.Background(), db, "")
 	if err != nil {
 		t.Fatal(err)

@@ -1,15 +1,19 @@
 // Package storetest has the helpers tests use to open a fresh store and read
-// it back: an in-memory store with the full schema, rows as text, and files
-// written into a test folder.
+// it back: an in-memory store with the full schema, rows as text, files
+// written into a test folder, and a test run again in a child process that
+// kills itself.
 package storetest
 
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -137,5 +141,20 @@ func AssertRows(tb testing.TB, got []string, want ...string) {
 	tb.Helper()
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		tb.Fatalf("rows differ\n got:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}
+
+// KilledChild runs the test named test again in a child process of the test
+// binary, with env added to its environment, and fails tb unless the child
+// ended by SIGKILL (a test that kills itself where a crash is to be tried,
+// when it finds one of env's variables set).
+func KilledChild(tb testing.TB, test string, env ...string) {
+	tb.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$")
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		tb.Fatalf("child: %v\n%s", err, out)
 	}
 }

@@ -1,8 +1,11 @@
 package ingest
 
 import (
+	"context"
 	"database/sql"
+	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -19,11 +22,11 @@ import (
 //
 // Each file is still loaded whole or not at all: a batch commits or rolls
 // back as one. A file rejected whole (which happens before it writes) first
-// commits the files before it; if that commit fails (a statement of the
-// rejected file's staging failed, and DuckDB ends the transaction on a
-// failed statement), the lane loads those files again one by one. A failure
-// of the store stops the run, as for any file, and none of the batch is
-// recorded: the next run loads it.
+// commits the files before it (settle); when they are not all recorded after
+// that commit (a statement of the rejected file's staging failed, and DuckDB
+// ended the transaction there, without a word at COMMIT), the lane loads them
+// again one by one. A failure of the store stops the run, as for any file,
+// and none of the batch is recorded: the next run loads it.
 type claimsBatch struct {
 	tx       *sql.Tx
 	listings int64 // rows written to claim_serials in tx so far
@@ -38,7 +41,8 @@ type claimsBatch struct {
 
 // pendingFile is a file loaded in an open batch.
 type pendingFile struct {
-	index int // in the run's files
+	index int   // in the run's files
+	id    int64 // its file_id
 	res   FileResult
 	took  time.Duration
 }
@@ -51,17 +55,36 @@ func (b *claimsBatch) keep(kind Kind) bool {
 	return b != nil && b.mayKeep && kind == Claims && b.listings < rowGroupRows
 }
 
-// settle commits tx before a file is rejected; a failed commit marks the
-// batch lost.
-func (b *claimsBatch) settle() {
+// settle commits tx before a file is rejected, and marks the batch lost
+// unless every file loaded in it is recorded afterwards. (DuckDB ends a
+// transaction at a statement that fails, and a COMMIT after that reports
+// nothing: measured with go-duckdb v1.8.2, DuckDB 1.1.2.)
+func (b *claimsBatch) settle(ctx context.Context, conn *sql.Conn) error {
 	if !b.open() {
-		return
+		return nil
 	}
-	if err := b.tx.Commit(); err != nil {
-		b.tx.Rollback()
-		b.lost = true
-	}
+	tx := b.tx
 	b.tx, b.listings = nil, 0
+	if err := tx.Commit(); err != nil {
+		tx.Rollback()
+		b.lost = true
+		return nil
+	}
+	var ids []string
+	for _, p := range b.pending {
+		if p.res.Status == Loaded {
+			ids = append(ids, fmt.Sprint(p.id))
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	var n int
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM files WHERE status = 'loaded' AND file_id IN (`+strings.Join(ids, ", ")+`)`).Scan(&n); err != nil {
+		return err
+	}
+	b.lost = n != len(ids)
+	return nil
 }
 
 // abandon rolls tx back after a file that wrote in it was rejected: the

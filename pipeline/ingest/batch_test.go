@@ -151,6 +151,37 @@ func TestIngestClaimsBatchRejectedAfterWriting(t *testing.T) {
 		"claims_a.csv|3", "claims_b.csv|3", "claims_c.csv|0")
 }
 
+// A statement that fails while a file is staged ends the batch's
+// transaction, and the COMMIT before the file is rejected reports nothing:
+// the files before it are found unrecorded and loaded again, each on its own.
+func TestIngestClaimsBatchStagingFails(t *testing.T) {
+	dir := claimsRun(t)
+	st := storetest.MustOpen(t)
+	in := newIngester(st)
+	txids := txidsWhileLoading(in, nil)
+	in.beforeStage = func(ctx context.Context, conn *sql.Conn, name string) error {
+		if name != "claims_c.csv" {
+			return nil
+		}
+		_, err := conn.ExecContext(ctx, "SELECT * FROM read_csv('"+filepath.Join(t.TempDir(), "gone.csv")+"')")
+		if err == nil {
+			t.Fatal("no error from a missing file")
+		}
+		return err
+	}
+	res, err := in.Ingest(context.Background(), []string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.AssertRows(t, statuses(res), "claims_a.csv loaded", "claims_b.csv loaded", "claims_c.csv rejected")
+	if seen := txids(); len(seen["claims_a.csv"]) != 2 || len(seen["claims_b.csv"]) != 2 {
+		t.Errorf("transactions %v, want a and b loaded twice", seen)
+	}
+	assertClaimsRunRows(t, st.DB, "a", "b")
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT name, status FROM files ORDER BY file_id`),
+		"claims_a.csv|loaded", "claims_b.csv|loaded", "claims_c.csv|rejected")
+}
+
 // A failure of the store in a batch stops the run and records none of its
 // files; the next run loads them all.
 func TestIngestClaimsBatchStoreFailure(t *testing.T) {

@@ -104,6 +104,10 @@ type Ingester struct {
 	// afterLoad, if set, runs inside the file's transaction between loading its
 	// rows and recording it: tests use it to fail a file half way.
 	afterLoad func(ctx context.Context, tx *sql.Tx) error
+	// beforeStage, if set, runs on the lane's connection just before a CSV
+	// file is staged; an error rejects the file as a failed staging would:
+	// tests use it to fail a statement inside a batch.
+	beforeStage func(ctx context.Context, conn *sql.Conn, name string) error
 }
 
 // Ingest loads the files named, and every recognised file in the folders
@@ -343,7 +347,7 @@ func (in *Ingester) runLane(ctx context.Context, lane []int, files []string, ids
 			}
 			return fmt.Errorf("ingest %s: %w", files[i], err)
 		}
-		b.pending = append(b.pending, pendingFile{index: i, res: res, took: time.Since(t0)})
+		b.pending = append(b.pending, pendingFile{index: i, id: ids[i], res: res, took: time.Since(t0)})
 		if b.open() {
 			continue
 		}
@@ -384,7 +388,7 @@ func (in *Ingester) report(ctx context.Context, conn *sql.Conn, files []string, 
 			if err != nil {
 				return fmt.Errorf("ingest %s: %w", files[p.index], err)
 			}
-			done[k] = pendingFile{index: p.index, res: res, took: time.Since(t0)}
+			done[k] = pendingFile{index: p.index, id: p.id, res: res, took: time.Since(t0)}
 		}
 	}
 	for _, p := range done {
@@ -690,7 +694,9 @@ func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string,
 		res.Status, res.Err = Rejected, fe
 		// The files of an open batch are committed first: this file has
 		// written nothing in it.
-		b.settle()
+		if err := b.settle(ctx, conn); err != nil {
+			return res, err
+		}
 		return res, in.recordRejectedFile(ctx, conn, path, fileID, kind, format, sum, size, fe)
 	}
 	file, scan, err := first.file, first.scan, first.err
@@ -747,6 +753,11 @@ func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string,
 			return res, err
 		}
 		t0 := time.Now()
+		if in.beforeStage != nil {
+			if err := in.beforeStage(ctx, conn, name); err != nil {
+				return reject(err)
+			}
+		}
 		if err := stageCSV(ctx, conn, link, scan, layout); err != nil {
 			return reject(err)
 		}

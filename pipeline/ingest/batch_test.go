@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"stcrecon/pipeline/store"
 	"stcrecon/pipeline/storetest"
 )
@@ -240,4 +242,57 @@ func TestIngestClaimsBatchKill9(t *testing.T) {
 	}
 	storetest.AssertRows(t, statuses(ingest(t, st, dir)), "claims_a.csv loaded", "claims_b.csv loaded", "claims_c.csv loaded")
 	assertClaimsRunRows(t, st.DB, "a", "b", "c")
+}
+
+// XLSX claims files share a batch with CSV ones in a lane (runLane run
+// directly, the three files in one lane), each row at its own line: an XLSX
+// file is staged with its lines as read, not from row ids.
+func TestIngestClaimsBatchXLSX(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	var files []string
+	for _, tag := range []string{"a", "b"} {
+		f := excelize.NewFile()
+		setRows(t, f, "Sheet1", [][]any{
+			toAny(strings.Split(strings.TrimSpace(claimsHeader), ",")), // 1
+			{"X" + tag + "1", "2025-03-20", "2025-03-01", "2000", "1.2", 3, "Jinko", "JKM400", "Fronius", "", "Primo", 6, 9, "", tag + "1;" + tag + "2;" + tag + "3", "I" + tag + "1"}, // 2
+			{}, // 3
+			{"X" + tag + "3", "2025-03-20", "2025-03-01", "2000", "x", 3, "Jinko", "JKM400", "Fronius", "", "Primo", 6, 9, "", tag + "7", "I" + tag + "3"},                             // 4
+			{"X" + tag + "4", "2025-03-20", "2025-03-01", "2000", "1.2", 3, "Jinko", "JKM400", "Fronius", "", "Primo", 6, 9, "", tag + "X;" + tag + "Y;" + tag + "Z", "I" + tag + "4"}, // 5
+		})
+		p := filepath.Join(dir, "claims_"+tag+".xlsx")
+		if err := f.SaveAs(p); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, p)
+	}
+	files = append(files, storetest.WriteFile(t, dir, "claims_c.csv", claimsHeader+
+		"Xc1,2025-03-20,2025-03-01,2000,1.2,3,Jinko,JKM400,Fronius,,Primo,6,9,,c1;c2;c3,Ic1\n"+ // 2
+		"Xc3,2025-03-20,2025-03-01,2000,x,3,Jinko,JKM400,Fronius,,Primo,6,9,,c7,Ic3\n"+ // 3
+		"Xc4,2025-03-20,2025-03-01,2000,1.2,3,Jinko,JKM400,Fronius,,Primo,6,9,,cX;cY;cZ,Ic4\n")) // 4
+	st := storetest.MustOpen(t)
+	in := newIngester(st)
+	txids := txidsWhileLoading(in, nil)
+	conn := storetest.Conn(t, st.DB)
+	ids, err := reserveFileIDs(ctx, conn, len(files))
+	if err != nil {
+		t.Fatal(err)
+	}
+	results := make([]*FileResult, len(files))
+	var gate checkpointGate
+	if err := in.runLane(ctx, []int{0, 1, 2}, files, ids, results, &gate, &laneShare{running: 1, threads: 1, alone: 1}); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range results {
+		if r == nil || r.Status != Loaded {
+			t.Fatalf("results %v", results)
+		}
+	}
+	if seen := txids(); len(seen) != 3 || seen["claims_a.xlsx"][0] != seen["claims_c.csv"][0] || seen["claims_b.xlsx"][0] != seen["claims_c.csv"][0] {
+		t.Errorf("transactions %v, want one for the three files", seen)
+	}
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT f.name, c.claim_id, c.line FROM claims c JOIN files f USING (file_id) ORDER BY 1, 2`),
+		"claims_a.xlsx|Xa1|2", "claims_a.xlsx|Xa4|5", "claims_b.xlsx|Xb1|2", "claims_b.xlsx|Xb4|5", "claims_c.csv|Xc1|2", "claims_c.csv|Xc4|4")
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT f.name, r.line, r.column_name FROM rejects r JOIN files f USING (file_id) ORDER BY 1`),
+		"claims_a.xlsx|4|rated_output_kw", "claims_b.xlsx|4|rated_output_kw", "claims_c.csv|3|rated_output_kw")
 }

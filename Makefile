@@ -5,6 +5,7 @@ DEMO    := var/demo
 CLAIMS  ?= 5000
 SEED    ?= 1
 SF      ?= 1
+RUNS    ?= 1
 # the version --version prints: git describe when this is a git clone
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null)
 
@@ -38,9 +39,9 @@ demo: build ## sample data, ingest, audit (var/demo/out), compliance report and 
 	echo "report notices: exit $$code"; [ $$code -eq 0 ] || exit 1; \
 	echo; echo "The audit's files are in $(DEMO)/out (open audit.xlsx), the compliance report in $(DEMO)/compliance, the notices in $(DEMO)/notices; the store is $(DEMO)/stcrecon.duckdb."
 
-bench: build ## make bench SF=N: ingest, full and nightly audit vs a plain DuckDB script (scenario cached in var/bench)
+bench: build ## make bench SF=N [RUNS=K]: ingest, full and nightly audit vs a plain DuckDB script (scenario cached in var/bench; K runs: medians)
 	$(GO) build -o bin/stcbench ./cmd/stcbench
-	bin/stcbench -sf $(SF)
+	bin/stcbench -sf $(SF) -runs $(RUNS)
 
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt: $$out"; exit 1; fi

@@ -22,7 +22,9 @@
 // -prepare only generates the scenario. Each run keeps the store as it stands
 // after "ingest night" (night.duckdb in the scenario's folder);
 // -nightly-only measures the nightly audit again on a copy of it (see
-// snapshot.go).
+// snapshot.go). -runs N runs every phase N times, each run from a fresh
+// store, and reports each phase's median and the median of the runs' ratios
+// (the host's speed drifts by a third within an hour).
 package main
 
 import (
@@ -86,13 +88,13 @@ func run(ctx context.Context) error {
 	prepare := flag.Bool("prepare", false, "only generate (or find) the cached scenario, then stop")
 	config := flag.String("config", "", "pass --config FILE to stcrecon (for example a larger duckdb.memory_limit at SF=50)")
 	nightlyOnly := flag.Bool("nightly-only", false, "measure only the nightly audit, on a copy of the store a previous bench kept after ingesting the night (night.duckdb in the scenario's folder)")
-	runs := flag.Int("runs", 1, "with -nightly-only: measure the nightly this many times, each on a fresh copy, and report the median (a shared host's speed drifts by a third from one minute to the next)")
+	runs := flag.Int("runs", 1, "run every phase this many times, each run from a fresh store (with -nightly-only: the nightly, each on a fresh copy), and report each phase's median (a shared host's speed drifts by a third from one minute to the next)")
 	flag.Parse()
 	if *sf < 1 {
 		return errors.New("-sf must be at least 1")
 	}
-	if *runs < 1 || (*runs > 1 && !*nightlyOnly) {
-		return errors.New("-runs must be at least 1, and more than 1 only with -nightly-only")
+	if *runs < 1 {
+		return errors.New("-runs must be at least 1")
 	}
 	// Absolute, since the plain script runs in the scenario's folder.
 	absRoot, err := filepath.Abs(*root)
@@ -117,10 +119,13 @@ func run(ctx context.Context) error {
 	}
 
 	work := filepath.Join(sc.Dir, "run")
-	if err := os.RemoveAll(work); err != nil {
-		return err
+	fresh := func() error {
+		if err := os.RemoveAll(work); err != nil {
+			return err
+		}
+		return os.MkdirAll(work, 0o755)
 	}
-	if err := os.MkdirAll(work, 0o755); err != nil {
+	if err := fresh(); err != nil {
 		return err
 	}
 	db := filepath.Join(work, "stcrecon.duckdb")
@@ -139,9 +144,6 @@ func run(ctx context.Context) error {
 	// phase with whatever DuckDB kept beside it
 	ledgerDir := filepath.Join(work, "ledgers")
 	ledgerDB := filepath.Join(ledgerDir, "stcrecon.duckdb")
-	if err := os.MkdirAll(ledgerDir, 0o755); err != nil {
-		return err
-	}
 	ledgerFiles, err := ledgerFilesOf(sc.base())
 	if err != nil {
 		return err
@@ -159,43 +161,65 @@ func run(ctx context.Context) error {
 		{"verify", stcrecon("audit", "--db", db, "--out", filepath.Join(work, "verify"), "--all"), !*verify},
 		{"plain", []string{self, "plain", sc.all(), filepath.Join(work, "plain_findings.csv")}, !*withPlain},
 	}
-	got := map[string]phase{}
-	for _, s := range steps {
-		if s.skip {
-			continue
-		}
-		p, err := m.measure(ctx, s.name, s.args...)
-		if err != nil {
-			return err
-		}
-		got[s.name] = p
-		if s.name == "ingest ledgers" {
-			if err := os.RemoveAll(ledgerDir); err != nil {
-				return err
-			}
-		}
-		if s.name == "ingest night" {
-			if err := saveNightStore(db, sc); err != nil {
-				return err
-			}
-		}
-	}
-
 	want, err := findingKeys(filepath.Join(sc.gen(), gen.ExpectedFindingsFile))
 	if err != nil {
 		return err
 	}
+	// Each run from a fresh store; with more than one, each phase's figure
+	// is its median run's (spread), and the ratio the median of the runs'.
+	var all []map[string]phase
 	verdict := "not verified"
-	if *verify {
-		have, err := findingKeys(filepath.Join(work, "verify", "findings.csv"))
-		if err != nil {
+	for r := 1; r <= *runs; r++ {
+		if r > 1 {
+			if err := fresh(); err != nil {
+				return err
+			}
+		}
+		if err := os.MkdirAll(ledgerDir, 0o755); err != nil {
 			return err
 		}
-		missing, extra := diff(have, want)
-		verdict = fmt.Sprintf("findings equal the generator's truth (%d)", len(want))
-		if missing+extra > 0 {
-			verdict = fmt.Sprintf("FINDINGS DIFFER from the truth: %d missing, %d extra (of %d)", missing, extra, len(want))
+		got := map[string]phase{}
+		for _, s := range steps {
+			if s.skip {
+				continue
+			}
+			p, err := m.measure(ctx, s.name, s.args...)
+			if err != nil {
+				return err
+			}
+			got[s.name] = p
+			if s.name == "ingest ledgers" {
+				if err := os.RemoveAll(ledgerDir); err != nil {
+					return err
+				}
+			}
+			if s.name == "ingest night" && r == 1 {
+				if err := saveNightStore(db, sc); err != nil {
+					return err
+				}
+			}
 		}
+		all = append(all, got)
+		if *verify {
+			have, err := findingKeys(filepath.Join(work, "verify", "findings.csv"))
+			if err != nil {
+				return err
+			}
+			missing, extra := diff(have, want)
+			if missing+extra > 0 {
+				verdict = fmt.Sprintf("FINDINGS DIFFER from the truth in run %d: %d missing, %d extra (of %d)", r, missing, extra, len(want))
+				break
+			}
+			verdict = fmt.Sprintf("findings equal the generator's truth (%d)", len(want))
+			if *runs > 1 {
+				verdict += fmt.Sprintf(" in each of %d runs", r)
+			}
+		}
+	}
+	got := all[0]
+	if len(all) > 1 {
+		got = medians(all)
+		printRuns(all, *withPlain)
 	}
 	plainLine, ratio := "plain script: not run (-plain=false)", "n/a"
 	if *withPlain {
@@ -216,6 +240,9 @@ func run(ctx context.Context) error {
 			peak = p.rssMB
 		}
 	}
+	if len(all) > 1 {
+		fmt.Printf("each phase's median of %d runs:\n", len(all))
+	}
 	fmt.Printf("%-14s %9s %9s %10s %6s  %s\n", "phase", "wall s", "cpu s", "peak RSS", "load", "")
 	for _, s := range steps {
 		if p, ok := got[s.name]; ok {
@@ -224,8 +251,12 @@ func run(ctx context.Context) error {
 	}
 	fmt.Printf("rows: %d (%d ledger) base + %d night; night claims: %d\n", sc.BaseRows, sc.LedgerRows, sc.NightRows, sc.NightClaim)
 	if n, secs, ckpt, err := ledgerRate(filepath.Join(logs, "ingest_base.log")); err == nil && secs > 0 {
-		fmt.Printf("ledger files: %d rows in %.2f s = %.0f rows/s (while one or more ledger files loaded, each from its read to its commit, beside the lane loading the other kinds; the run's closing checkpoint, %.2f s, apart)\n",
-			n, secs, float64(n)/secs, ckpt)
+		last := ""
+		if len(all) > 1 {
+			last = " (the last run's log)"
+		}
+		fmt.Printf("ledger files%s: %d rows in %.2f s = %.0f rows/s (while one or more ledger files loaded, each from its read to its commit, beside the lane loading the other kinds; the run's closing checkpoint, %.2f s, apart)\n",
+			last, n, secs, float64(n)/secs, ckpt)
 	}
 	if p, ok := got["ingest ledgers"]; ok {
 		fmt.Printf("ledger files alone: %d rows in %.2f s = %.0f rows/s (their own ingest into a fresh store, the whole command)\n",
@@ -240,6 +271,14 @@ func run(ctx context.Context) error {
 			oursCPU.Seconds()/got["plain"].cpu.Seconds())
 		ratio = fmt.Sprintf("%.2f", ours.Seconds()/got["plain"].wall.Seconds())
 	}
+	if len(all) > 1 && *withPlain {
+		rs := make([]float64, len(all))
+		for i, g := range all {
+			rs[i] = ratioOf(g)
+		}
+		slices.Sort(rs)
+		ratio = fmt.Sprintf("%.2f (median of %d runs, %.2f-%.2f)", rs[(len(rs)-1)/2], len(rs), rs[0], rs[len(rs)-1])
+	}
 	fmt.Printf("bench: SF=%d ingest %.0f rows/s, full audit %.2f s, nightly %.2f s, peak RSS %.0f MB, ratio to floor %s\n",
 		sc.SF, float64(rows)/ingest.Seconds(), got["full audit"].wall.Seconds(), got["nightly"].wall.Seconds(),
 		peak, ratio)
@@ -247,6 +286,40 @@ func run(ctx context.Context) error {
 		return errors.New(verdict)
 	}
 	return nil
+}
+
+// ratioOf is a run's (ingest base + ingest night + full audit) / plain, in
+// wall time.
+func ratioOf(got map[string]phase) float64 {
+	ours := got["ingest base"].wall + got["ingest night"].wall + got["full audit"].wall
+	return ours.Seconds() / got["plain"].wall.Seconds()
+}
+
+// medians is each phase's median run (spread) of runs: the phases' figures
+// may come from different runs.
+func medians(runs []map[string]phase) map[string]phase {
+	out := map[string]phase{}
+	for name := range runs[0] {
+		var ps []phase
+		for _, r := range runs {
+			ps = append(ps, r[name])
+		}
+		_, med, _ := spread(ps)
+		out[name] = med
+	}
+	return out
+}
+
+// printRuns prints each run's main figures, one line a run.
+func printRuns(runs []map[string]phase, withPlain bool) {
+	for i, g := range runs {
+		line := fmt.Sprintf("run %d: ingest base %.2f s, full audit %.2f s, ingest night %.2f s, nightly %.2f s",
+			i+1, g["ingest base"].wall.Seconds(), g["full audit"].wall.Seconds(), g["ingest night"].wall.Seconds(), g["nightly"].wall.Seconds())
+		if withPlain {
+			line += fmt.Sprintf(", plain %.2f s: ratio %.2f", g["plain"].wall.Seconds(), ratioOf(g))
+		}
+		fmt.Println(line)
+	}
 }
 
 // ledgerFilesOf lists the ledger files of the folder dir, as ingest reads a

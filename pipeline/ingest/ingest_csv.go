@@ -304,6 +304,11 @@ func stageCSV(ctx context.Context, conn *sql.Conn, path string, scan *csvScan, l
 		}
 		fmt.Fprintf(&cols, "'c%d': 'VARCHAR'", i)
 	}
+	// store_rejects makes read_csv skip the malformed rows the reader has
+	// already recorded (their records are dropped unread). Not ignore_errors,
+	// which skips the same rows: on a 625,000-row file whose every row has a
+	// cell too many, DuckDB 1.1.2's read_csv with it ran for minutes on both
+	// cores (100,000 such rows: 0.03 s); with store_rejects 2.7 s.
 	read := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE stage_raw AS
 		SELECT * FROM read_csv(%s, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
 			columns = {%s}, store_rejects = true,

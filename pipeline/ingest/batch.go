@@ -52,8 +52,13 @@ func (b *claimsBatch) open() bool { return b != nil && b.tx != nil }
 
 // keep reports whether a claims file just loaded in tx leaves it open.
 func (b *claimsBatch) keep(kind Kind) bool {
-	return b != nil && b.mayKeep && kind == Claims && b.listings < rowGroupRows
+	return b != nil && b.mayKeep && kind == Claims && b.listings < rowGroupRows && len(b.pending)+1 < maxBatchFiles
 }
+
+// maxBatchFiles is the most files a batch holds: a folder of many tiny claims
+// files commits (and logs them as loaded) every so often, not after thousands
+// of them; so few listings gain nothing from sharing a transaction anyway.
+const maxBatchFiles = 32
 
 // settle commits tx before a file is rejected, and marks the batch lost
 // unless every file loaded in it is recorded afterwards. (DuckDB ends a

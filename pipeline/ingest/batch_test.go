@@ -296,3 +296,28 @@ func TestIngestClaimsBatchXLSX(t *testing.T) {
 	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT f.name, r.line, r.column_name FROM rejects r JOIN files f USING (file_id) ORDER BY 1`),
 		"claims_a.xlsx|4|rated_output_kw", "claims_b.xlsx|4|rated_output_kw", "claims_c.csv|3|rated_output_kw")
 }
+
+// A batch holds claims files until a row group of listings, or maxBatchFiles
+// files, or a file that is not followed by a claims file in the lane.
+func TestClaimsBatchKeep(t *testing.T) {
+	for _, tc := range []struct {
+		mayKeep  bool
+		kind     Kind
+		listings int64
+		held     int // files loaded in it before
+		want     bool
+	}{
+		{true, Claims, 0, 0, true},
+		{true, Claims, rowGroupRows - 1, 5, true},
+		{true, Claims, rowGroupRows, 2, false},
+		{true, Claims, 10, maxBatchFiles - 2, true},
+		{true, Claims, 10, maxBatchFiles - 1, false},
+		{false, Claims, 10, 1, false},
+		{true, PanelLedger, 0, 0, false},
+	} {
+		b := &claimsBatch{mayKeep: tc.mayKeep, listings: tc.listings, pending: make([]pendingFile, tc.held)}
+		if got := b.keep(tc.kind); got != tc.want {
+			t.Errorf("keep(%+v) = %v, want %v", tc, got, tc.want)
+		}
+	}
+}

@@ -18,7 +18,8 @@ import (
 // row group to the store file as it fills and merges them at commit. At SF=1
 // a claims file of 2,300 claims lists about 50,000 serials, so the lane keeps
 // the transaction of one claims file open for the next claims file in the
-// lane until it holds a row group of listings (three files), then commits.
+// lane until it holds a row group of listings (three files) or
+// maxBatchFiles files, then commits.
 //
 // Each file is still loaded whole or not at all: a batch commits or rolls
 // back as one. A file rejected whole (which happens before it writes) first

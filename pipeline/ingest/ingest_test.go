@@ -457,3 +457,21 @@ func TestIngestManyReaderRejects(t *testing.T) {
 	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT count(*), min(line), max(line) FROM panel_ledger WHERE serial_norm LIKE 'S%'`),
 		fmt.Sprintf("%d|2|%d", n, 2*n))
 }
+
+// A plain serial list (serials of ASCII letters, digits and -./_ separated by
+// single semicolons) is stored once, as its listings: the claim's cell is
+// NULL, and claims_as_written gives it back exactly. Any other cell is kept
+// as written.
+func TestIngestPlainClaimListsStoredOnce(t *testing.T) {
+	st := storetest.MustOpen(t)
+	p := storetest.WriteFile(t, t.TempDir(), "claims_l.csv", claimsHeader+
+		claimLine("PVD1", map[string]string{"panel_serials": "A1;b2;C-3.4/5_6", "inverter_serials": "I1"})+
+		claimLine("PVD2", map[string]string{"panel_serials": " A4 ; a5", "inverter_serials": "I2,I3"}))
+	if r := only(t, ingest(t, st, p)); r.Rows != 2 || r.Rejected != 0 {
+		t.Fatalf("%+v", r)
+	}
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT claim_id, coalesce(panel_serials, '-'), coalesce(inverter_serials, '-') FROM claims ORDER BY 1`),
+		"PVD1|-|-", "PVD2| A4 ; a5|I2,I3")
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT claim_id, panel_serials, inverter_serials FROM claims_as_written ORDER BY 1`),
+		"PVD1|A1;b2;C-3.4/5_6|I1", "PVD2| A4 ; a5|I2,I3")
+}

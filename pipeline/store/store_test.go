@@ -63,6 +63,7 @@ func TestOpenUpgradesAnOlderStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, stmt := range []string{"DROP VIEW findings_current", "DROP VIEW claim_results_current", "DROP VIEW claim_serials_current", "DROP VIEW claims_current",
+		"DROP VIEW claims_as_written",
 		"DROP VIEW inverter_ledger_current", "DROP VIEW panel_ledger_current",
 		"DROP TABLE claim_changes", "DROP TABLE findings", "DROP TABLE claim_results", "DROP TABLE audit_runs", "DROP SEQUENCE audit_run_seq",
 		"DROP TABLE job_runs", "DROP SEQUENCE job_run_seq",
@@ -82,6 +83,8 @@ func TestOpenUpgradesAnOlderStore(t *testing.T) {
 		"ALTER TABLE panel_ledger ALTER serial_number SET NOT NULL", "ALTER TABLE inverter_ledger ALTER serial_number SET NOT NULL",
 		// and in the claims' lists, before sql/schema/18_listing_as_written.sql
 		"ALTER TABLE claim_serials ALTER serial_number SET NOT NULL",
+		// and the claims' serial lists, before sql/schema/19_claim_lists_as_written.sql
+		"ALTER TABLE claims ALTER panel_serials SET NOT NULL", "ALTER TABLE claims ALTER inverter_serials SET NOT NULL",
 		// a listing loaded before its serial key existed (sql/schema/13_triage_keys.sql fills it)
 		`INSERT INTO claim_serials VALUES (1, 'PVD1', 'panel', 1, 'jk-0012345678', 'JK-0012345678')`,
 		// rows loaded before the serial keys existed (sql/schema/12_serial_keys.sql fills them)

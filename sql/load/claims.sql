@@ -152,7 +152,9 @@ SELECT f.file_id, line, claim_id, submitted_on, installed_on, postcode,
     inverter_series, norm_name(inverter_series),
     inverter_model, norm_name(inverter_model),
     deeming_years, stcs_claimed, installer_id,
-    panel_serials, inverter_serials
+    -- a plain cell is its listings joined by ';' (sql/schema/19_claim_lists_as_written.sql)
+    CASE WHEN NOT panel_plain THEN panel_serials END,
+    CASE WHEN NOT inverter_plain THEN inverter_serials END
 FROM checked CROSS JOIN stage_file f
 WHERE line NOT IN (SELECT line FROM bad)
 ORDER BY line;

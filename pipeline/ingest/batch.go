@@ -34,8 +34,9 @@ type claimsBatch struct {
 	// mayKeep: the lane's next file is a claims file, so the file being
 	// loaded may leave tx open for it (load)
 	mayKeep bool
-	// lost: committing tx before a rejected file failed; the files loaded in
-	// it must be loaded again
+	// lost: the files loaded in tx were not recorded (the commit before a
+	// rejected file failed or recorded nothing, or a file rejected after it
+	// wrote rolled tx back): they must be loaded again
 	lost    bool
 	pending []pendingFile // the files loaded in tx, reported once it commits
 }

@@ -127,61 +127,60 @@ func TestIngestClaimsBatchRejectedFileBetween(t *testing.T) {
 		"claims_a.csv|loaded", "claims_b.csv|rejected", "claims_c.csv|loaded")
 }
 
-// A file rejected after it wrote in the batch's transaction takes the
-// transaction with it: the files before it load again, each on its own.
-func TestIngestClaimsBatchRejectedAfterWriting(t *testing.T) {
-	dir := claimsRun(t)
-	st := storetest.MustOpen(t)
-	in := newIngester(st)
-	txids := txidsWhileLoading(in, func(name string) error {
-		if name == "claims_c.csv" {
-			return &FileError{Msg: "rejected after writing"}
+// A batch the third file's rejection takes with it: the files before it are
+// loaded again, each on its own, and the third file is rejected, none of its
+// rows kept. Either the file is rejected after it wrote in the batch's
+// transaction (load rolls it back), or a statement fails while the file is
+// staged: DuckDB ends the transaction there, and the COMMIT before the
+// rejection reports nothing, so the files before it are found unrecorded.
+func TestIngestClaimsBatchLoadedAgain(t *testing.T) {
+	stagingFails := func(t *testing.T) func(ctx context.Context, conn *sql.Conn, name string) error {
+		return func(ctx context.Context, conn *sql.Conn, name string) error {
+			if name != "claims_c.csv" {
+				return nil
+			}
+			_, err := conn.ExecContext(ctx, "SELECT * FROM read_csv('"+filepath.Join(t.TempDir(), "gone.csv")+"')")
+			if err == nil {
+				t.Fatal("no error from a missing file")
+			}
+			return err
 		}
-		return nil
-	})
-	res, err := in.Ingest(context.Background(), []string{dir})
-	if err != nil {
-		t.Fatal(err)
 	}
-	storetest.AssertRows(t, statuses(res), "claims_a.csv loaded", "claims_b.csv loaded", "claims_c.csv rejected")
-	seen := txids()
-	if a, b := seen["claims_a.csv"], seen["claims_b.csv"]; len(a) != 2 || len(b) != 2 || a[1] == b[1] {
-		t.Errorf("transactions %v, want a and b loaded twice, then each in its own", seen)
-	}
-	assertClaimsRunRows(t, st.DB, "a", "b")
-	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT f.name, count(c.claim_id) FROM files f LEFT JOIN claims c USING (file_id) GROUP BY 1 ORDER BY 1`),
-		"claims_a.csv|3", "claims_b.csv|3", "claims_c.csv|0")
-}
-
-// A statement that fails while a file is staged ends the batch's
-// transaction, and the COMMIT before the file is rejected reports nothing:
-// the files before it are found unrecorded and loaded again, each on its own.
-func TestIngestClaimsBatchStagingFails(t *testing.T) {
-	dir := claimsRun(t)
-	st := storetest.MustOpen(t)
-	in := newIngester(st)
-	txids := txidsWhileLoading(in, nil)
-	in.beforeStage = func(ctx context.Context, conn *sql.Conn, name string) error {
-		if name != "claims_c.csv" {
+	for _, tc := range []struct {
+		name        string
+		afterLoad   func(name string) error                                                         // as txidsWhileLoading's fail
+		beforeStage func(t *testing.T) func(ctx context.Context, conn *sql.Conn, name string) error // Ingester.beforeStage
+	}{
+		{"rejected after writing", func(name string) error {
+			if name == "claims_c.csv" {
+				return &FileError{Msg: "rejected after writing"}
+			}
 			return nil
-		}
-		_, err := conn.ExecContext(ctx, "SELECT * FROM read_csv('"+filepath.Join(t.TempDir(), "gone.csv")+"')")
-		if err == nil {
-			t.Fatal("no error from a missing file")
-		}
-		return err
+		}, nil},
+		{"staging fails", nil, stagingFails},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := claimsRun(t)
+			st := storetest.MustOpen(t)
+			in := newIngester(st)
+			txids := txidsWhileLoading(in, tc.afterLoad)
+			if tc.beforeStage != nil {
+				in.beforeStage = tc.beforeStage(t)
+			}
+			res, err := in.Ingest(context.Background(), []string{dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			storetest.AssertRows(t, statuses(res), "claims_a.csv loaded", "claims_b.csv loaded", "claims_c.csv rejected")
+			seen := txids()
+			if a, b := seen["claims_a.csv"], seen["claims_b.csv"]; len(a) != 2 || len(b) != 2 || a[1] == b[1] {
+				t.Errorf("transactions %v, want a and b loaded twice, then each in its own", seen)
+			}
+			assertClaimsRunRows(t, st.DB, "a", "b")
+			storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT f.name, f.status, count(c.claim_id) FROM files f LEFT JOIN claims c USING (file_id) GROUP BY ALL ORDER BY 1`),
+				"claims_a.csv|loaded|3", "claims_b.csv|loaded|3", "claims_c.csv|rejected|0")
+		})
 	}
-	res, err := in.Ingest(context.Background(), []string{dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	storetest.AssertRows(t, statuses(res), "claims_a.csv loaded", "claims_b.csv loaded", "claims_c.csv rejected")
-	if seen := txids(); len(seen["claims_a.csv"]) != 2 || len(seen["claims_b.csv"]) != 2 {
-		t.Errorf("transactions %v, want a and b loaded twice", seen)
-	}
-	assertClaimsRunRows(t, st.DB, "a", "b")
-	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT name, status FROM files ORDER BY file_id`),
-		"claims_a.csv|loaded", "claims_b.csv|loaded", "claims_c.csv|rejected")
 }
 
 // A failure of the store in a batch stops the run and records none of its

@@ -329,12 +329,7 @@ func (in *Ingester) runLane(ctx context.Context, lane []int, files []string, ids
 			gate.enter()
 		}
 		b.mayKeep = isClaimsFile(files[i]) && n+1 < len(lane) && isClaimsFile(files[lane[n+1]])
-		res, err := in.ingestFile(ctx, conn, files[i], ids[i], first, gate, b)
-		if err == nil && res.Status == Rejected {
-			// what a file rejected half way may have left (a loaded file
-			// drops its own)
-			err = dropTemp(ctx, conn, tempNames...)
-		}
+		res, err := in.loadFile(ctx, conn, files[i], ids[i], first, gate, b)
 		if err == nil && b.open() && !b.mayKeep {
 			// a file skipped in an open batch, the last claims file of its run
 			err = in.commitBatch(ctx, conn, b, 0, gate)
@@ -362,6 +357,16 @@ func (in *Ingester) runLane(ctx context.Context, lane []int, files []string, ids
 	return nil
 }
 
+// loadFile is ingestFile, then the drop of what a file rejected half way may
+// have left (a loaded file drops its own).
+func (in *Ingester) loadFile(ctx context.Context, conn *sql.Conn, path string, fileID int64, first *firstRead, gate *checkpointGate, b *claimsBatch) (FileResult, error) {
+	res, err := in.ingestFile(ctx, conn, path, fileID, first, gate, b)
+	if err == nil && res.Status == Rejected {
+		err = dropTemp(ctx, conn, tempNames...)
+	}
+	return res, err
+}
+
 // report sets the results of the files a batch held once it has committed
 // (and of a file loaded on its own), and logs them. When the commit before a
 // rejected file failed (claimsBatch.lost), the files it held are loaded
@@ -377,10 +382,7 @@ func (in *Ingester) report(ctx context.Context, conn *sql.Conn, files []string, 
 			t0 := time.Now()
 			gate.enter()
 			single := &claimsBatch{}
-			res, err := in.ingestFile(ctx, conn, files[p.index], ids[p.index], readFirst(ctx, files[p.index]), gate, single)
-			if err == nil && res.Status == Rejected {
-				err = dropTemp(ctx, conn, tempNames...)
-			}
+			res, err := in.loadFile(ctx, conn, files[p.index], ids[p.index], readFirst(ctx, files[p.index]), gate, single)
 			if err != nil {
 				single.rollback()
 			}

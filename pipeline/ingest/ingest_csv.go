@@ -336,14 +336,16 @@ func stageCSV(ctx context.Context, conn *sql.Conn, path string, scan *csvScan, l
 		}
 	}
 	// Row k of stage_raw (row id base + k) is on line k + 2 until a
-	// multi-line cell or a blank line shifts the lines after it. stage is a view over stage_raw, not a
-	// copy, unless its text is normalised (normaliseStage changes stage).
+	// multi-line cell or a blank line shifts the lines after it. stage is a
+	// view over stage_raw, not a copy, unless its text is normalised
+	// (normaliseStage changes stage).
+	k := "(r.rowid - " + strconv.FormatInt(base, 10) + ")"
 	what := "VIEW"
 	if scan.odd {
 		what = "TABLE"
 	}
 	stage := `CREATE OR REPLACE TEMP ` + what + ` stage AS
-		SELECT r.rowid - ` + strconv.FormatInt(base, 10) + ` + 2 AS line` + sel.String() + ` FROM stage_raw r`
+		SELECT ` + k + ` + 2 AS line` + sel.String() + ` FROM stage_raw r`
 	if len(scan.shifts) > 0 {
 		if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stage_shifts (k BIGINT, delta BIGINT)`); err != nil {
 			return err
@@ -367,8 +369,8 @@ func stageCSV(ctx context.Context, conn *sql.Conn, path string, scan *csvScan, l
 			return fmt.Errorf("stage_shifts: %w", err)
 		}
 		stage = `CREATE OR REPLACE TEMP ` + what + ` stage AS
-			SELECT r.rowid - ` + strconv.FormatInt(base, 10) + ` + 2 + s.delta AS line` + sel.String() + `
-			FROM stage_raw r ASOF JOIN stage_shifts s ON r.rowid - ` + strconv.FormatInt(base, 10) + ` >= s.k`
+			SELECT ` + k + ` + 2 + s.delta AS line` + sel.String() + `
+			FROM stage_raw r ASOF JOIN stage_shifts s ON ` + k + ` >= s.k`
 	}
 	if _, err := conn.ExecContext(ctx, stage); err != nil {
 		return fmt.Errorf("stage: %w", err)

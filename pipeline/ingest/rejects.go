@@ -16,12 +16,12 @@ import (
 // whose every other row has one cell too many (a trailing comma, as some
 // exports write) spent 16 s on 50,000 of them.
 func stageRejects(ctx context.Context, conn *sql.Conn, bad []Reject) error {
+	if len(bad) == 0 {
+		return nil // nothing for load to copy: no table, no statement
+	}
 	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE scan_rejects
 		(seq BIGINT, line BIGINT, column_name VARCHAR, value VARCHAR, reason VARCHAR)`); err != nil {
 		return err
-	}
-	if len(bad) == 0 {
-		return nil
 	}
 	return conn.Raw(func(dc any) error {
 		app, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", "scan_rejects")

@@ -269,7 +269,7 @@ func run(ctx context.Context) error {
 		fmt.Printf("ingest + full audit %.2f s (cpu %.2f s); plain script %.2f s (cpu %.2f s): cpu ratio %.2f\n",
 			ours.Seconds(), oursCPU.Seconds(), got["plain"].wall.Seconds(), got["plain"].cpu.Seconds(),
 			oursCPU.Seconds()/got["plain"].cpu.Seconds())
-		ratio = fmt.Sprintf("%.2f", ours.Seconds()/got["plain"].wall.Seconds())
+		ratio = fmt.Sprintf("%.2f", ratioOf(got))
 	}
 	if len(all) > 1 && *withPlain {
 		rs := make([]float64, len(all))

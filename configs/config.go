@@ -81,7 +81,33 @@ type DuckDB struct {
 	TempDirectory string `yaml:"temp_directory"` // where joins and sorts spill; "": <db>.tmp
 }
 
-var memoryLimitRE = regexp.MustCompile(`^(?i)[0-9]+(\.[0-9]+)? ?(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$`)
+var memoryLimitRE = regexp.MustCompile(`^(?i)([0-9]+(?:\.[0-9]+)?) ?(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$`)
+
+// sizeBytes is the bytes of a size memoryLimitRE matches, as DuckDB reads
+// it (KB = 1000 bytes, KiB = 1024).
+func sizeBytes(size string) float64 {
+	m := memoryLimitRE.FindStringSubmatch(size)
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.ParseFloat(m[1], 64)
+	unit := strings.ToUpper(m[2])
+	pow := float64(1000)
+	if strings.HasSuffix(unit, "IB") {
+		pow = 1024
+	}
+	switch unit[0] {
+	case 'K':
+		n *= pow
+	case 'M':
+		n *= pow * pow
+	case 'G':
+		n *= pow * pow * pow
+	case 'T':
+		n *= pow * pow * pow * pow
+	}
+	return n
+}
 
 // Ingest tunes loading.
 type Ingest struct {
@@ -90,7 +116,15 @@ type Ingest struct {
 	// 0 means 1 (pipeline/store WithThreads says why). A lane left loading
 	// alone gets DuckDB.Threads.
 	DuckDBThreads int `yaml:"duckdb_threads"`
+	// MemoryLimit is DuckDB's memory_limit while ingest loads ("": 1GB; never
+	// more than DuckDB.MemoryLimit). Data contract §1: no input file may drive
+	// ingest past 1.5 GB peak RSS. Beyond it, the staged copy of a file spills
+	// to DuckDB's temp directory.
+	MemoryLimit string `yaml:"memory_limit"`
 }
+
+// defaultIngestMemory is ingest.memory_limit when none is given.
+const defaultIngestMemory = "1GB"
 
 // STC holds the figures of the STC arithmetic (data contract section 2).
 // Decimal figures are kept as text so they reach DuckDB's DECIMAL exactly.
@@ -251,10 +285,10 @@ func (n *Notices) load(dir string) error {
 	return nil
 }
 
-func (c *Config) validate() error {
-	if c.DB == "" {
-		c.DB = "var/stcrecon.duckdb"
-	}
+// validateResources checks the DuckDB settings and works out ingest's
+// memory limit: ingest.memory_limit (1GB if not given), but never more than
+// duckdb.memory_limit.
+func (c *Config) validateResources() error {
 	if c.MemoryLimit != "" {
 		if c.DuckDB.MemoryLimit != "" {
 			return errors.New("memory_limit: give it once, as duckdb.memory_limit")
@@ -269,6 +303,25 @@ func (c *Config) validate() error {
 	}
 	if c.Ingest.DuckDBThreads < 0 {
 		return fmt.Errorf("ingest.duckdb_threads: %d must be 0 (one) or more", c.Ingest.DuckDBThreads)
+	}
+	if c.Ingest.MemoryLimit == "" {
+		c.Ingest.MemoryLimit = defaultIngestMemory
+	}
+	if m := c.Ingest.MemoryLimit; !memoryLimitRE.MatchString(m) {
+		return fmt.Errorf("ingest.memory_limit: %q is not a size such as 1GB or 512MB", m)
+	}
+	if d := c.DuckDB.MemoryLimit; d != "" && sizeBytes(d) < sizeBytes(c.Ingest.MemoryLimit) {
+		c.Ingest.MemoryLimit = d
+	}
+	return nil
+}
+
+func (c *Config) validate() error {
+	if c.DB == "" {
+		c.DB = "var/stcrecon.duckdb"
+	}
+	if err := c.validateResources(); err != nil {
+		return err
 	}
 	if c.Ingest.ProgressEveryRows <= 0 {
 		c.Ingest.ProgressEveryRows = 250000

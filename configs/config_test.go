@@ -22,6 +22,9 @@ func TestShippedConfig(t *testing.T) {
 	if c.DuckDB != (DuckDB{MemoryLimit: "4GB"}) {
 		t.Fatalf("duckdb settings %+v", c.DuckDB)
 	}
+	if c.Ingest.MemoryLimit != "1GB" {
+		t.Fatalf("ingest memory limit %q", c.Ingest.MemoryLimit)
+	}
 	want := map[int]string{1: "1.622", 2: "1.536", 3: "1.382", 4: "1.185"}
 	if !reflect.DeepEqual(c.STC.ZoneRatings, want) {
 		t.Fatalf("ratings %v", c.STC.ZoneRatings)
@@ -82,6 +85,7 @@ func TestConfigErrors(t *testing.T) {
 		"unknown duckdb key": {"threads: 0", "threads: 0\n  thread: 2", "field thread not found"},
 		"bad memory":         {"memory_limit: 4GB", "memory_limit: 4 gigs", `duckdb.memory_limit: "4 gigs" is not a size`},
 		"bad threads":        {"threads: 0", "threads: -1", "duckdb.threads: -1"},
+		"bad ingest memory":  {"memory_limit: 1GB", "memory_limit: 1 gig", `ingest.memory_limit: "1 gig" is not a size`},
 		"both limits":        {"db: var/stcrecon.duckdb", "db: var/stcrecon.duckdb\nmemory_limit: 2GB", "give it once"},
 		"bad rating":         {`1: "1.622"`, `1: "1.6x"`, `stc.zone_ratings.1: "1.6x" is not a decimal number`},
 		"bad period":         {"{from_year: 2017, to_year: 2030, last_year: 2030}", "{from_year: 2017, to_year: 2030}", "give exactly one of max_years and last_year"},
@@ -114,8 +118,32 @@ func TestOlderMemoryLimitKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.DuckDB.MemoryLimit != "512MB" {
-		t.Fatalf("memory limit %q", c.DuckDB.MemoryLimit)
+	if c.DuckDB.MemoryLimit != "512MB" || c.Ingest.MemoryLimit != "512MB" {
+		t.Fatalf("memory limits %q, ingest %q", c.DuckDB.MemoryLimit, c.Ingest.MemoryLimit)
+	}
+}
+
+// Ingest's memory limit is its own, 1GB unless given, but never more than
+// the store's.
+func TestIngestMemoryLimit(t *testing.T) {
+	for _, c := range []struct{ duckdb, ingest, want string }{
+		{"4GB", "", "1GB"},
+		{"", "", "1GB"},
+		{"", "6GB", "6GB"},
+		{"900MB", "", "900MB"},
+		{"1GiB", "1GB", "1GB"}, // 1,073,741,824 bytes against 1,000,000,000
+		{"1GB", "1GiB", "1GB"},
+		{"2GB", "3GB", "2GB"},
+		{"4GB", "512mib", "512mib"},
+		{"0.5GB", "600MB", "0.5GB"},
+	} {
+		cfg := Config{DuckDB: DuckDB{MemoryLimit: c.duckdb}, Ingest: Ingest{MemoryLimit: c.ingest}}
+		if err := cfg.validateResources(); err != nil {
+			t.Fatal(err)
+		}
+		if cfg.Ingest.MemoryLimit != c.want {
+			t.Errorf("duckdb %q, ingest %q: ingest gets %q, want %q", c.duckdb, c.ingest, cfg.Ingest.MemoryLimit, c.want)
+		}
 	}
 }
 

@@ -157,10 +157,10 @@ func (in *input) safePath(orig, ext string) (string, error) {
 	return link, nil
 }
 
-// copyWithout writes a copy of the file without a BOM and without the byte
-// ranges cut (offsets after any BOM, in order), in the private temp dir, and
+// copyWithout writes a copy of the file without a BOM and without the bad
+// rows' bytes (offsets after any BOM, in order), in the private temp dir, and
 // returns its path.
-func (in *input) copyWithout(ctx context.Context, ext string, cuts []byteRange) (string, error) {
+func (in *input) copyWithout(ctx context.Context, ext string, bad *spill[badRow]) (string, error) {
 	if in.dir == "" {
 		dir, err := os.MkdirTemp("", "stcrecon-ingest-")
 		if err != nil {
@@ -183,22 +183,23 @@ func (in *input) copyWithout(ctx context.Context, ext string, cuts []byteRange) 
 	}
 	w := bufio.NewWriterSize(out, 1<<20)
 	var at int64
-	for _, c := range cuts {
-		if _, err := io.CopyN(w, br, c.from-at); err != nil {
-			out.Close()
-			return "", err
+	err = bad.each(func(c badRow) error {
+		if _, err := io.CopyN(w, br, c.From-at); err != nil {
+			return err
 		}
-		if _, err := br.Discard(int(c.to - c.from)); err != nil {
-			out.Close()
-			return "", err
+		if _, err := br.Discard(int(c.To - c.From)); err != nil {
+			return err
 		}
-		at = c.to
+		at = c.To
+		return nil
+	})
+	if err == nil {
+		_, err = io.Copy(w, br)
 	}
-	if _, err := io.Copy(w, br); err != nil {
-		out.Close()
-		return "", err
+	if err == nil {
+		err = w.Flush()
 	}
-	if err := w.Flush(); err != nil {
+	if err != nil {
 		out.Close()
 		return "", err
 	}

@@ -101,6 +101,9 @@ type Ingester struct {
 	// Threads is DuckDB's thread count while two lanes load; 0 means 1. A
 	// lane left loading alone raises it to the store's own (laneShare).
 	Threads int
+	// MemoryLimit is DuckDB's memory_limit while ingest runs (config
+	// ingest.memory_limit); "" keeps the store's. Store.WithMemoryLimit says why.
+	MemoryLimit string
 	// afterLoad, if set, runs inside the file's transaction between loading its
 	// rows and recording it: tests use it to fail a file half way.
 	afterLoad func(ctx context.Context, tx *sql.Tx) error
@@ -156,6 +159,15 @@ func (in *Ingester) Ingest(ctx context.Context, paths []string) (out []FileResul
 	}
 	defer func() {
 		if rerr := restoreThreads(); rerr != nil && err == nil {
+			err = fmt.Errorf("ingest: %w", rerr)
+		}
+	}()
+	restoreMemory, err := in.Store.WithMemoryLimit(ctx, conn, in.MemoryLimit)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	defer func() {
+		if rerr := restoreMemory(); rerr != nil && err == nil {
 			err = fmt.Errorf("ingest: %w", rerr)
 		}
 	}()
@@ -669,10 +681,13 @@ func readFirst(ctx context.Context, path string) *firstRead {
 	return r
 }
 
-// close closes the file, if it was opened.
+// close closes the file, if it was opened, and removes the scan's temp files.
 func (r *firstRead) close() {
 	if r.file != nil {
 		r.file.Close()
+	}
+	if r.scan != nil {
+		r.scan.close()
 	}
 }
 
@@ -732,7 +747,7 @@ func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string,
 
 	start := time.Now()
 	var layout Layout
-	var bad []Reject
+	var nBad int64 // rejects staged in scan_rejects
 	switch format {
 	case "csv":
 		if file.passErr != nil {
@@ -746,8 +761,8 @@ func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string,
 			in.log().Info("ingest: reading", "file", name, "rows", scan.records)
 		}
 		var link string
-		if len(scan.cuts) > 0 {
-			link, err = file.copyWithout(ctx, ".csv", scan.cuts)
+		if scan.bad.len() > 0 {
+			link, err = file.copyWithout(ctx, ".csv", &scan.bad)
 		} else {
 			link, err = file.safePath(path, ".csv")
 		}
@@ -764,36 +779,38 @@ func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string,
 			return reject(err)
 		}
 		in.timed(name, "stage", t0)
-		bad = scan.bad
+		if nBad, err = stageScanRejects(ctx, conn, scan); err != nil {
+			return res, err
+		}
 		if scan.odd {
-			textBad, err := normaliseStage(ctx, conn, layout)
+			n, err := normaliseStage(ctx, conn, layout)
 			if err != nil {
 				return res, err
 			}
-			bad = append(bad, textBad...)
-			sort.SliceStable(bad, func(i, j int) bool { return bad[i].Line < bad[j].Line })
+			nBad += n
 		}
 	case "xlsx":
 		link, err := file.safePath(path, ".xlsx")
 		if err != nil {
 			return res, err
 		}
+		var bad []Reject
 		if layout, bad, err = in.stageXLSX(ctx, conn, link, kind, name); err != nil {
 			if ctx.Err() != nil {
 				return res, ctx.Err()
 			}
 			return reject(err)
 		}
-		textBad, err := normaliseStage(ctx, conn, layout)
+		if nBad, err = stageRejectList(ctx, conn, bad); err != nil {
+			return res, err
+		}
+		n, err := normaliseStage(ctx, conn, layout)
 		if err != nil {
 			return res, err
 		}
-		bad = append(bad, textBad...)
+		nBad += n
 	}
-	for i := range bad {
-		bad[i].File = name
-	}
-	if err := in.load(ctx, conn, path, fileID, kind, format, sum, size, layout, bad, gate, b, &res); err != nil {
+	if err := in.load(ctx, conn, path, fileID, kind, format, sum, size, layout, nBad, gate, b, &res); err != nil {
 		var fe *FileError
 		if errors.As(err, &fe) {
 			// what the file wrote goes, and with it the batch's files
@@ -809,16 +826,13 @@ func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string,
 }
 
 // load validates the staged rows with load/<kind>.sql and writes the good rows,
-// the rejects and the file's record in one transaction: b's, which a claims
-// file may leave open for the next (claimsBatch). The caller rolls b back
-// when load fails.
+// the rejects (the nBad in scan_rejects, and those of its SQL) and the file's
+// record in one transaction: b's, which a claims file may leave open for the
+// next (claimsBatch). The caller rolls b back when load fails.
 func (in *Ingester) load(ctx context.Context, conn *sql.Conn, path string, fileID int64, kind Kind, format, sum string, size int64,
-	layout Layout, bad []Reject, gate *checkpointGate, b *claimsBatch, res *FileResult) error {
+	layout Layout, nBad int64, gate *checkpointGate, b *claimsBatch, res *FileResult) error {
 	name := filepath.Base(path)
 	if err := stageColumns(ctx, conn, layout); err != nil {
-		return err
-	}
-	if err := stageRejects(ctx, conn, bad); err != nil {
 		return err
 	}
 	if !b.open() {
@@ -838,9 +852,9 @@ func (in *Ingester) load(ctx context.Context, conn *sql.Conn, path string, fileI
 		fileID, in.now()); err != nil {
 		return err
 	}
-	if len(bad) > 0 {
+	if nBad > 0 {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO rejects (file_id, line, column_name, value, reason)
-			SELECT ?, line, column_name, value, reason FROM scan_rejects ORDER BY seq`, fileID); err != nil {
+			SELECT ?, line, column_name, value, reason FROM scan_rejects`, fileID); err != nil {
 			return err
 		}
 	}
@@ -878,7 +892,7 @@ func (in *Ingester) load(ctx context.Context, conn *sql.Conn, path string, fileI
 	// was staged)
 	if err := tx.QueryRowContext(ctx, `UPDATE files SET rows_loaded = (SELECT count(*) FROM stage) - (SELECT count(*) FROM bad),
 		rows_rejected = (SELECT count(*) FROM bad) + ? WHERE file_id = ? RETURNING rows_loaded, rows_rejected`,
-		len(bad), fileID).Scan(&res.Rows, &res.Rejected); err != nil {
+		nBad, fileID).Scan(&res.Rows, &res.Rejected); err != nil {
 		return err
 	}
 	if res.Rejected > 0 {

@@ -25,22 +25,56 @@ type csvScan struct {
 	header []string
 	// records counts the data records (blank lines are not records).
 	records int64
-	// bad lists the records DuckDB will not read (wrong number of fields, bad
-	// quoting), with their lines; they are rejects.
-	bad []Reject
+	// bad lists the records DuckDB is not to read, in order: rows the reader
+	// rejects (a cell too many or too few, bad quoting, longer than
+	// maxRowBytes, a stray carriage return). DuckDB reads a copy of the file
+	// without them.
+	bad spill[badRow]
 	// shifts maps the k-th record DuckDB reads (0-based) to its line:
-	// line = k + 2 + delta of the last shift with from <= k.
-	shifts []lineShift
-	// cuts are the byte ranges (after any BOM) of rows longer than
-	// maxRowBytes or with a stray carriage return: they are rejects, and
-	// DuckDB reads a copy without them.
-	cuts []byteRange
+	// line = k + 2 + Delta of the last shift with From <= k.
+	shifts spill[lineShift]
 	// odd is set when the file has a byte other than printable ASCII and
 	// line ends: its text cells then go through normaliseStage.
 	odd bool
 }
 
-type byteRange struct{ from, to int64 }
+// badRow is a record the reader rejects: its first line, its bytes (offsets
+// after any BOM, its line end included), why, and how many cells it has.
+type badRow struct {
+	Line, From, To int64
+	Why            int64
+	Cells          int64
+}
+
+// Why a badRow is rejected.
+const (
+	rowTooLong = iota + 1
+	rowStrayCR
+	rowBadQuote
+	rowCells
+)
+
+// reject is the row's reject, for a file whose header has header cells.
+func (r badRow) reject(header int) Reject {
+	var why string
+	switch r.Why {
+	case rowTooLong:
+		why = fmt.Sprintf("row is %s long, more than %s: a cell this long is not data (not loaded)", sizeText(r.To-r.From), sizeText(maxRowBytes))
+	case rowStrayCR:
+		why = "a carriage return (CR) that does not end a line, outside quotes: a line ends in LF or CRLF, and a line break inside a cell must be quoted"
+	case rowBadQuote:
+		why = "bad quoting: a quote inside an unquoted cell, or text after a closing quote"
+	default:
+		why = fmt.Sprintf("row has %d cells; the header has %d", r.Cells, header)
+	}
+	return Reject{Line: r.Line, Reason: why}
+}
+
+// close removes the scan's temp files.
+func (s *csvScan) close() {
+	s.bad.close()
+	s.shifts.close()
+}
 
 // maxRowBytes bounds one CSV row (a record, with the line breaks inside its
 // quoted cells). A longer row (a cell of megabytes) is a reject, so it never
@@ -48,14 +82,20 @@ type byteRange struct{ from, to int64 }
 // max_line_size (2 MB) and fails inside on lines of about 16 MB.
 const maxRowBytes = 1 << 20
 
-type lineShift struct{ from, delta int64 }
+type lineShift struct{ From, Delta int64 }
 
 var bom = []byte{0xEF, 0xBB, 0xBF}
 
 // scanCSV reads the file once: it checks UTF-8, parses the header and records
 // where every record starts and how many fields it has, following RFC 4180.
 // It is a byte loop, not a row loop: DuckDB still parses and loads the rows.
-func scanCSV(f io.Reader) (*csvScan, error) {
+func scanCSV(f io.Reader) (_ *csvScan, err error) {
+	s := &csvScan{}
+	defer func() {
+		if err != nil {
+			s.close()
+		}
+	}()
 	head := make([]byte, 3)
 	n, err := io.ReadFull(f, head)
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
@@ -65,7 +105,6 @@ func scanCSV(f io.Reader) (*csvScan, error) {
 	if n < 3 || !bytes.Equal(head, bom) {
 		pending = head[:n]
 	}
-	s := &csvScan{}
 	p := recordParser{line: 1, recLine: 1, empty: true}
 	buf := make([]byte, 1<<20)
 	var carry []byte
@@ -273,23 +312,25 @@ func (p *recordParser) endRecord(s *csvScan) {
 		return
 	}
 	s.records++
+	bad := badRow{Line: p.recLine, From: p.recStart, To: p.off, Cells: int64(fields)}
 	switch {
 	case p.off-p.recStart > maxRowBytes:
-		s.cuts = append(s.cuts, byteRange{p.recStart, p.off})
-		s.bad = append(s.bad, Reject{Line: p.recLine, Reason: fmt.Sprintf("row is %s long, more than %s: a cell this long is not data (not loaded)", sizeText(p.off-p.recStart), sizeText(maxRowBytes))})
+		bad.Why = rowTooLong
 	case badCR:
-		s.cuts = append(s.cuts, byteRange{p.recStart, p.off})
-		s.bad = append(s.bad, Reject{Line: p.recLine, Reason: "a carriage return (CR) that does not end a line, outside quotes: a line ends in LF or CRLF, and a line break inside a cell must be quoted"})
+		bad.Why = rowStrayCR
 	case p.badQuote:
-		s.bad = append(s.bad, Reject{Line: p.recLine, Reason: "bad quoting: a quote inside an unquoted cell, or text after a closing quote"})
+		bad.Why = rowBadQuote
 	case fields != len(s.header):
-		s.bad = append(s.bad, Reject{Line: p.recLine, Reason: fmt.Sprintf("row has %d cells; the header has %d", fields, len(s.header))})
+		bad.Why = rowCells
 	default:
 		if d := p.recLine - (p.goodSeen + 2); d != p.delta {
-			s.shifts = append(s.shifts, lineShift{from: p.goodSeen, delta: d})
+			s.shifts.add(lineShift{From: p.goodSeen, Delta: d})
 			p.delta = d
 		}
 		p.goodSeen++
+	}
+	if bad.Why != 0 {
+		s.bad.add(bad)
 	}
 	p.badQuote = false
 }
@@ -304,11 +345,11 @@ func stageCSV(ctx context.Context, conn *sql.Conn, path string, scan *csvScan, l
 		}
 		fmt.Fprintf(&cols, "'c%d': 'VARCHAR'", i)
 	}
-	// store_rejects makes read_csv skip the malformed rows the reader has
-	// already recorded (their records are dropped unread). Not ignore_errors,
-	// which skips the same rows: on a 625,000-row file whose every row has a
-	// cell too many, DuckDB 1.1.2's read_csv with it ran for minutes on both
-	// cores (100,000 such rows: 0.03 s); with store_rejects 2.7 s.
+	// The reader's bad rows are cut from the copy DuckDB reads, so read_csv
+	// meets none. store_rejects is a guard: a row DuckDB still will not read
+	// is skipped, then counted below, and the file is rejected whole. (Not
+	// ignore_errors: on a 625,000-row file whose every row had a cell too
+	// many, DuckDB 1.1.2's read_csv with it ran for minutes on both cores.)
 	read := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE stage_raw AS
 		SELECT * FROM read_csv(%s, header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
 			columns = {%s}, store_rejects = true,
@@ -324,7 +365,7 @@ func stageCSV(ctx context.Context, conn *sql.Conn, path string, scan *csvScan, l
 	if err := conn.QueryRowContext(ctx, "SELECT count(*), coalesce(min(rowid), 0) FROM stage_raw").Scan(&got, &base); err != nil {
 		return err
 	}
-	if want := scan.records - int64(len(scan.bad)); got != want {
+	if want := scan.records - scan.bad.len(); got != want {
 		return &FileError{Msg: fmt.Sprintf("DuckDB read %d rows where %d well-formed rows were found; the file's quoting is not RFC 4180", got, want)}
 	}
 	var sel strings.Builder
@@ -346,7 +387,7 @@ func stageCSV(ctx context.Context, conn *sql.Conn, path string, scan *csvScan, l
 	}
 	stage := `CREATE OR REPLACE TEMP ` + what + ` stage AS
 		SELECT ` + k + ` + 2 AS line` + sel.String() + ` FROM stage_raw r`
-	if len(scan.shifts) > 0 {
+	if scan.shifts.len() > 0 {
 		if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stage_shifts (k BIGINT, delta BIGINT)`); err != nil {
 			return err
 		}
@@ -357,11 +398,13 @@ func stageCSV(ctx context.Context, conn *sql.Conn, path string, scan *csvScan, l
 			if err != nil {
 				return err
 			}
-			for _, sh := range append([]lineShift{{0, 0}}, scan.shifts...) {
-				if err := app.AppendRow(sh.from, sh.delta); err != nil {
-					app.Close()
-					return err
-				}
+			err = app.AppendRow(int64(0), int64(0))
+			if err == nil {
+				err = scan.shifts.each(func(sh lineShift) error { return app.AppendRow(sh.From, sh.Delta) })
+			}
+			if err != nil {
+				app.Close()
+				return err
 			}
 			return app.Close()
 		})

@@ -32,26 +32,50 @@ func TestScanCSVLines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(one, s) {
+	if !reflect.DeepEqual(items(&one.bad), items(&s.bad)) || !reflect.DeepEqual(items(&one.shifts), items(&s.shifts)) ||
+		!reflect.DeepEqual(one.header, s.header) || one.records != s.records || one.odd != s.odd {
 		t.Fatalf("a byte at a time: %+v\nwhole: %+v", one, s)
 	}
 	if !reflect.DeepEqual(s.header, []string{"a", "b", "c"}) || s.records != 8 {
 		t.Fatalf("header %q, records %d", s.header, s.records)
 	}
-	var badLines []int64
-	for _, r := range s.bad {
-		badLines = append(badLines, r.Line)
+	// Lines 4, 8 and 10 are rejects, cut from what DuckDB reads: their bytes,
+	// with their line ends.
+	at := func(row string) (int64, int64) {
+		i := strings.Index(text, row)
+		return int64(i), int64(i + len(row))
 	}
-	if !reflect.DeepEqual(badLines, []int64{4, 8, 10}) {
-		t.Fatalf("bad lines %v, want [4 8 10]", badLines)
+	var want []badRow
+	for _, b := range []struct {
+		line int64
+		row  string
+		why  int64
+	}{{4, "4,5\n", rowCells}, {8, "7,\"8\"x,9\n", rowBadQuote}, {10, "1,2\r3,4\n", rowStrayCR}} {
+		from, to := at(b.row)
+		cells := int64(3)
+		if b.line == 4 {
+			cells = 2
+		}
+		want = append(want, badRow{Line: b.line, From: from, To: to, Why: b.why, Cells: cells})
 	}
-	// Line 10 is cut from what DuckDB reads: its bytes, with its line end.
-	if cr := strings.Index(text, "1,2\r3,4\n"); !reflect.DeepEqual(s.cuts, []byteRange{{int64(cr), int64(cr + 8)}}) {
-		t.Fatalf("cuts %v, want line 10's bytes from %d", s.cuts, cr)
+	if got := items(&s.bad); !reflect.DeepEqual(got, want) {
+		t.Fatalf("bad rows %+v\nwant %+v", got, want)
+	}
+	if got := want[0].reject(3).Reason; got != "row has 2 cells; the header has 3" {
+		t.Fatalf("line 4's reason %q", got)
 	}
 	// Records DuckDB reads: line 2 (k=0), 5 (k=1), 7 (k=2), 11 (k=3), 13 (k=4).
-	want := []lineShift{{from: 1, delta: 2}, {from: 2, delta: 3}, {from: 3, delta: 6}, {from: 4, delta: 7}}
-	if !reflect.DeepEqual(s.shifts, want) {
-		t.Fatalf("shifts %v, want %v", s.shifts, want)
+	wantShifts := []lineShift{{From: 1, Delta: 2}, {From: 2, Delta: 3}, {From: 3, Delta: 6}, {From: 4, Delta: 7}}
+	if got := items(&s.shifts); !reflect.DeepEqual(got, wantShifts) {
+		t.Fatalf("shifts %v, want %v", got, wantShifts)
 	}
+}
+
+// items is every item of a spill, in order.
+func items[T any](s *spill[T]) []T {
+	var out []T
+	if err := s.each(func(v T) error { out = append(out, v); return nil }); err != nil {
+		panic(err)
+	}
+	return out
 }

@@ -435,13 +435,14 @@ func TestIngestRealWorldLayouts(t *testing.T) {
 }
 
 // Rows the reader cannot take are all recorded, each at its line, when
-// there are many of them (stageRejects appends them, then one INSERT copies
-// them into rejects), and the rows around them load.
+// there are many of them (more than a spill holds in memory: the scan's bad
+// rows and line shifts go through its temp file; stageRejects appends them,
+// then one INSERT copies them into rejects), and the rows around them load.
 func TestIngestManyReaderRejects(t *testing.T) {
 	st := storetest.MustOpen(t)
 	var b strings.Builder
 	b.WriteString("supplier_name,licensee,model_number,serial_number,uploaded_at,status,reason\n") // line 1
-	const n = 3000
+	const n = spillMem + 1000
 	for i := 0; i < n; i++ {
 		fmt.Fprintf(&b, "Acme,Jinko,JKM400,S%d,2025-01-01,valid,\n", i)       // line 2+2i: loads
 		fmt.Fprintf(&b, "Acme,Jinko,JKM400,T%d,2025-01-01,valid,,extra\n", i) // line 3+2i: one cell too many
@@ -456,6 +457,28 @@ func TestIngestManyReaderRejects(t *testing.T) {
 		fmt.Sprintf("%d|%d|3|%d|true|0|0|row has 8 cells; the header has 7|row has 8 cells; the header has 7", n, n, 2*n+1))
 	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT count(*), min(line), max(line) FROM panel_ledger WHERE serial_norm LIKE 'S%'`),
 		fmt.Sprintf("%d|2|%d", n, 2*n))
+}
+
+// A row with a control character in two cells is one reject, naming the
+// first of them in the contract's column order; a row with a normalised
+// cell before it or after it loads.
+func TestIngestControlCharactersInTwoCells(t *testing.T) {
+	st := storetest.MustOpen(t)
+	p := storetest.WriteFile(t, t.TempDir(), "panel_ledger_c.csv",
+		"serial_number,supplier_name,licensee,model_number\n"+
+			"S1,Acme\u00a0Solar,Jinko,JKM400\n"+ // 2: a no-break space, normalised
+			"\"S\t2\",Acme\x01,Jinko,JKM400\n"+ // 3: two bad cells
+			"S3,Acme,Jinko\x02,JKM400\n"+ // 4
+			"S4,Acme\u00a0Solar,Jinko,JKM400\n") // 5
+	r := only(t, ingest(t, st, p))
+	if r.Rows != 2 || r.Rejected != 2 {
+		t.Fatalf("%+v", r)
+	}
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT line, column_name, reason FROM rejects ORDER BY line`),
+		"3|supplier_name|holds the control character U+0001: a cell must be text (a line break is allowed only inside a quoted cell)",
+		"4|licensee|holds the control character U+0002: a cell must be text (a line break is allowed only inside a quoted cell)")
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT line, supplier_name FROM panel_ledger ORDER BY line`),
+		"2|Acme Solar", "5|Acme Solar")
 }
 
 // A plain serial list (serials of ASCII letters, digits and -./_ separated by
@@ -474,4 +497,37 @@ func TestIngestPlainClaimListsStoredOnce(t *testing.T) {
 		"PVD1|-|-", "PVD2| A4 ; a5|I2,I3")
 	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT claim_id, panel_serials, inverter_serials FROM claims_as_written ORDER BY 1`),
 		"PVD1|A1;b2;C-3.4/5_6|I1", "PVD2| A4 ; a5|I2,I3")
+}
+
+// Ingest loads under its own memory limit (ingest.memory_limit) and gives
+// the store's back when it is done.
+func TestIngestMemoryLimit(t *testing.T) {
+	st := storetest.MustOpen(t)
+	setting := func(q interface {
+		QueryRowContext(context.Context, string, ...any) *sql.Row
+	}) string {
+		var v string
+		if err := q.QueryRowContext(context.Background(), "SELECT current_setting('memory_limit')").Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	was := setting(st.DB)
+	in := newIngester(st)
+	in.MemoryLimit = "300MB"
+	var during string
+	in.afterLoad = func(ctx context.Context, tx *sql.Tx) error {
+		during = setting(tx)
+		return nil
+	}
+	p := storetest.WriteFile(t, t.TempDir(), "panel_ledger.csv", "supplier_name,licensee,model_number,serial_number\nAcme,Jinko,JKM400,S1\n")
+	if _, err := in.Ingest(context.Background(), []string{p}); err != nil {
+		t.Fatal(err)
+	}
+	if during != "286.1 MiB" {
+		t.Fatalf("memory_limit %q while loading, want 300MB", during)
+	}
+	if got := setting(st.DB); got != was {
+		t.Fatalf("memory_limit %q after ingest, want the store's %q", got, was)
+	}
 }

@@ -88,80 +88,65 @@ func normText(s string) (out string, ctl rune, ok bool) {
 
 // normaliseStage applies normText to every cell of the temp table stage that
 // is not plain printable ASCII, once per distinct value, and takes the rows
-// with a control character out of stage: they are returned as rejects.
-func normaliseStage(ctx context.Context, conn *sql.Conn, l Layout) ([]Reject, error) {
-	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE text_bad (line BIGINT, col INTEGER, value VARCHAR, reason VARCHAR)`); err != nil {
-		return nil, err
-	}
+// with a control character out of stage: their rejects go to scan_rejects
+// (rejects.go), each row's first bad cell in the layout's order, and it
+// returns how many.
+func normaliseStage(ctx context.Context, conn *sql.Conn, l Layout) (int64, error) {
+	var n int64
 	for i, c := range l.Columns {
 		if l.Pos[i] < 0 {
 			continue
 		}
 		// c.Name is one of the contract's column names, never file text.
-		if err := normaliseColumn(ctx, conn, c.Name, i); err != nil {
-			return nil, fmt.Errorf("normalise %s: %w", c.Name, err)
+		bad, err := normaliseColumn(ctx, conn, c.Name, l.Header[l.Pos[i]])
+		if err != nil {
+			return 0, fmt.Errorf("normalise %s: %w", c.Name, err)
 		}
+		n += bad
 	}
-	rows, err := conn.QueryContext(ctx, `SELECT line, arg_min(col, col), arg_min(value, col), arg_min(reason, col) FROM text_bad GROUP BY line ORDER BY line`)
-	if err != nil {
-		return nil, err
-	}
-	var bad []Reject
-	for rows.Next() {
-		var r Reject
-		var col int
-		if err := rows.Scan(&r.Line, &col, &r.Value, &r.Reason); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		r.Col, r.Column = l.Pos[col]+1, l.Header[l.Pos[col]]
-		bad = append(bad, r)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	if len(bad) > 0 {
-		if _, err := conn.ExecContext(ctx, `DELETE FROM stage WHERE line IN (SELECT line FROM text_bad)`); err != nil {
-			return nil, err
-		}
-	}
-	for _, t := range []string{"text_bad", "text_fix"} {
-		if _, err := conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+t); err != nil {
-			return nil, err
-		}
-	}
-	return bad, nil
+	return n, dropTables(ctx, conn, "text_fix")
 }
 
-func normaliseColumn(ctx context.Context, conn *sql.Conn, col string, idx int) error {
+// normaliseColumn normalises the column col of stage (header in the file),
+// and moves the rows whose cell in it holds a control character to
+// scan_rejects: a later column no longer sees them.
+func normaliseColumn(ctx context.Context, conn *sql.Conn, col, header string) (int64, error) {
 	rows, err := conn.QueryContext(ctx, `SELECT DISTINCT `+col+` FROM stage WHERE regexp_matches(`+col+`, '[^\x20-\x7E\r\n]')`)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	type fix struct{ raw, norm, reason string }
 	var fixes []fix
+	bad := false
+	reasons := map[rune]string{} // one string a control character, not one a value
 	for rows.Next() {
 		var v string
 		if err := rows.Scan(&v); err != nil {
 			rows.Close()
-			return err
+			return 0, err
 		}
 		n, ctl, ok := normText(v)
 		switch {
 		case !ok:
-			fixes = append(fixes, fix{raw: v, reason: fmt.Sprintf("holds the control character U+%04X: a cell must be text (a line break is allowed only inside a quoted cell)", ctl)})
+			why, seen := reasons[ctl]
+			if !seen {
+				why = fmt.Sprintf("holds the control character U+%04X: a cell must be text (a line break is allowed only inside a quoted cell)", ctl)
+				reasons[ctl] = why
+			}
+			fixes = append(fixes, fix{raw: v, reason: why})
+			bad = true
 		case n != v:
 			fixes = append(fixes, fix{raw: v, norm: n})
 		}
 	}
 	if err := rows.Close(); err != nil {
-		return err
+		return 0, err
 	}
 	if len(fixes) == 0 {
-		return nil
+		return 0, nil
 	}
 	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE text_fix (raw VARCHAR, norm VARCHAR, reason VARCHAR)`); err != nil {
-		return err
+		return 0, err
 	}
 	err = conn.Raw(func(dc any) error {
 		app, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", "text_fix")
@@ -181,11 +166,25 @@ func normaliseColumn(ctx context.Context, conn *sql.Conn, col string, idx int) e
 		return app.Close()
 	})
 	if err != nil {
-		return err
+		return 0, err
 	}
-	if _, err := conn.ExecContext(ctx, `INSERT INTO text_bad SELECT s.line, ?, f.raw, f.reason FROM stage s JOIN text_fix f ON s.`+col+` = f.raw WHERE f.reason IS NOT NULL`, idx); err != nil {
-		return err
+	var n int64
+	if bad {
+		if err := rejectsTable(ctx, conn); err != nil {
+			return 0, err
+		}
+		r, err := conn.ExecContext(ctx, `INSERT INTO scan_rejects SELECT s.line, ?, f.raw, f.reason
+			FROM stage s JOIN text_fix f ON s.`+col+` = f.raw WHERE f.reason IS NOT NULL`, header)
+		if err != nil {
+			return 0, err
+		}
+		if n, err = r.RowsAffected(); err != nil {
+			return 0, err
+		}
+		if _, err := conn.ExecContext(ctx, `DELETE FROM stage USING text_fix f WHERE stage.`+col+` = f.raw AND f.reason IS NOT NULL`); err != nil {
+			return 0, err
+		}
 	}
 	_, err = conn.ExecContext(ctx, `UPDATE stage SET `+col+` = f.norm FROM text_fix f WHERE stage.`+col+` = f.raw AND f.reason IS NULL`)
-	return err
+	return n, err
 }

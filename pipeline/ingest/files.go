@@ -24,6 +24,9 @@ type input struct {
 	size int64
 	sum  string
 	dir  string // private temp dir of the safe link, if made
+	// copied is copyWithout's copy, held open and already unlinked where
+	// the system has /proc/self/fd.
+	copied *os.File
 	// passErr is what the pass of openInputWith found wrong with the content.
 	passErr error
 }
@@ -159,7 +162,9 @@ func (in *input) safePath(orig, ext string) (string, error) {
 
 // copyWithout writes a copy of the file without a BOM and without the bad
 // rows' bytes (offsets after any BOM, in order), in the private temp dir, and
-// returns its path.
+// returns a path to it. Where the system has /proc/self/fd, the copy is
+// unlinked at once and the path is a link to it held open, so a run killed
+// part way leaves no copy of a large file behind.
 func (in *input) copyWithout(ctx context.Context, ext string, bad *spill[badRow]) (string, error) {
 	if in.dir == "" {
 		dir, err := os.MkdirTemp("", "stcrecon-ingest-")
@@ -203,13 +208,30 @@ func (in *input) copyWithout(ctx context.Context, ext string, bad *spill[badRow]
 		out.Close()
 		return "", err
 	}
-	return p, out.Close()
+	if err := out.Close(); err != nil {
+		return "", err
+	}
+	if in.copied, err = os.Open(p); err != nil {
+		return "", err
+	}
+	target := "/proc/self/fd/" + strconv.Itoa(int(in.copied.Fd()))
+	if _, err := os.Stat(target); err != nil {
+		return p, nil
+	}
+	link := filepath.Join(in.dir, "copied"+ext)
+	if err := os.Symlink(target, link); err != nil {
+		return "", fmt.Errorf("link to the copy: %w", err)
+	}
+	return link, os.Remove(p)
 }
 
 // Close closes the file and removes the safe link.
 func (in *input) Close() error {
 	if in.dir != "" {
 		os.RemoveAll(in.dir)
+	}
+	if in.copied != nil {
+		in.copied.Close()
 	}
 	return in.f.Close()
 }

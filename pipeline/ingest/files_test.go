@@ -2,10 +2,13 @@ package ingest
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -202,4 +205,44 @@ func TestIngestStrayCarriageReturnRejectsOnlyItsRow(t *testing.T) {
 	storetest.AssertRows(t, got, "panel_ledger_cr.csv:3"+why, "panel_ledger_cr.csv:4"+why)
 	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT line, serial_norm, licensee = 'Jin'||chr(13)||chr(10)||'ko' FROM panel_ledger ORDER BY line"),
 		"2|S1|false", "5|S5|true", "7|S7|false")
+}
+
+// The copy DuckDB reads without the rows the reader rejects is unlinked as
+// soon as it is written, and read through a link to it held open: a run
+// killed part way leaves no copy of a large file behind.
+func TestIngestCopyUnlinked(t *testing.T) {
+	st := storetest.MustOpen(t)
+	p := storetest.WriteFile(t, t.TempDir(), "panel_ledger.csv", "supplier_name,licensee,model_number,serial_number\n"+
+		"Acme,Jinko,JKM400,S1\n"+
+		"Acme,Jinko,JKM400,S2,extra\n")
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	in := newIngester(st)
+	var regular, links []string
+	in.beforeStage = func(ctx context.Context, conn *sql.Conn, name string) error {
+		return filepath.WalkDir(tmp, func(p string, d fs.DirEntry, err error) error {
+			switch {
+			case err != nil:
+				return err
+			case d.Type().IsRegular():
+				regular = append(regular, p)
+			case d.Type()&fs.ModeSymlink != 0:
+				links = append(links, filepath.Base(p))
+			}
+			return nil
+		})
+	}
+	res, err := in.Ingest(context.Background(), []string{p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := only(t, res); r.Rows != 1 || r.Rejected != 1 {
+		t.Fatalf("%+v", r)
+	}
+	if len(regular) > 0 || !slices.Equal(links, []string{"copied.csv"}) {
+		t.Fatalf("while staging: files %v, links %v; want only the link copied.csv", regular, links)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) > 0 {
+		t.Fatalf("%d entries left in the temp dir", len(left))
+	}
 }

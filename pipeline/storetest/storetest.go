@@ -151,7 +151,8 @@ func AssertRows(tb testing.TB, got []string, want ...string) {
 func KilledChild(tb testing.TB, test string, env ...string) {
 	tb.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$")
-	cmd.Env = append(os.Environ(), env...)
+	// the child's temp files (ingest's links and copies) are the test's
+	cmd.Env = append(append(os.Environ(), "TMPDIR="+tb.TempDir()), env...)
 	out, err := cmd.CombinedOutput()
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {

@@ -277,6 +277,9 @@ func TestIngestClaimsBatchXLSX(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := textFunctions(ctx, conn); err != nil { // as Ingest does
+		t.Fatal(err)
+	}
 	results := make([]*FileResult, len(files))
 	var gate checkpointGate
 	if err := in.runLane(ctx, []int{0, 1, 2}, files, ids, results, &gate, &laneShare{running: 1, threads: 1, alone: 1}); err != nil {

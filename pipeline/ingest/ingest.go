@@ -162,6 +162,9 @@ func (in *Ingester) Ingest(ctx context.Context, paths []string) (out []FileResul
 			err = fmt.Errorf("ingest: %w", rerr)
 		}
 	}()
+	if err := textFunctions(ctx, conn); err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
 	restoreMemory, err := in.Store.WithMemoryLimit(ctx, conn, in.MemoryLimit)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
@@ -775,7 +778,13 @@ func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string,
 				return reject(err)
 			}
 		}
-		if err := stageCSV(ctx, conn, link, scan, layout); err != nil {
+		// a file with a byte other than printable ASCII is staged as
+		// stage_read, then normalised into stage
+		view := "stage"
+		if scan.odd {
+			view = "stage_read"
+		}
+		if err := stageCSV(ctx, conn, link, scan, layout, view); err != nil {
 			return reject(err)
 		}
 		in.timed(name, "stage", t0)
@@ -783,11 +792,16 @@ func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string,
 			return res, err
 		}
 		if scan.odd {
-			n, err := normaliseStage(ctx, conn, layout)
+			n, copied, err := normaliseStage(ctx, conn, layout, view)
 			if err != nil {
 				return res, err
 			}
 			nBad += n
+			if copied {
+				if _, err := conn.ExecContext(ctx, `DROP VIEW stage_read; DROP TABLE stage_raw; DROP TABLE IF EXISTS stage_shifts`); err != nil {
+					return res, err
+				}
+			}
 		}
 	case "xlsx":
 		link, err := file.safePath(path, ".xlsx")
@@ -804,11 +818,16 @@ func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string,
 		if nBad, err = stageRejectList(ctx, conn, bad); err != nil {
 			return res, err
 		}
-		n, err := normaliseStage(ctx, conn, layout)
+		n, copied, err := normaliseStage(ctx, conn, layout, "stage_read")
 		if err != nil {
 			return res, err
 		}
 		nBad += n
+		if copied {
+			if err := dropTables(ctx, conn, "stage_read"); err != nil {
+				return res, err
+			}
+		}
 	}
 	if err := in.load(ctx, conn, path, fileID, kind, format, sum, size, layout, nBad, gate, b, &res); err != nil {
 		var fe *FileError
@@ -948,7 +967,7 @@ func listRejects(ctx context.Context, tx *sql.Tx, name string, fileID int64, res
 }
 
 // tempNames are the temp tables and views a file's load makes.
-var tempNames = []string{"stage", "stage_raw", "stage_shifts", "checked", "bad", "lookup", "stage_file", "names", "scan_rejects"}
+var tempNames = []string{"stage", "stage_read", "stage_raw", "stage_shifts", "checked", "bad", "lookup", "stage_file", "names", "scan_rejects"}
 
 // loadStatements are the statements of load/<kind>.sql, with load/rejects.sql
 // after the last statement named Check...: the Check statements leave the

@@ -335,9 +335,10 @@ func (p *recordParser) endRecord(s *csvScan) {
 	p.badQuote = false
 }
 
-// stageCSV loads the file into the temp table stage through DuckDB's read_csv,
-// every column read as VARCHAR, and gives each row the line it starts on.
-func stageCSV(ctx context.Context, conn *sql.Conn, path string, scan *csvScan, l Layout) error {
+// stageCSV loads the file into the temp table stage_raw through DuckDB's
+// read_csv, every column read as VARCHAR, and makes view a view of it with
+// the contract's column names and each row's line (the line it starts on).
+func stageCSV(ctx context.Context, conn *sql.Conn, path string, scan *csvScan, l Layout, view string) error {
 	var cols strings.Builder
 	for i := range scan.header {
 		if i > 0 {
@@ -377,15 +378,9 @@ func stageCSV(ctx context.Context, conn *sql.Conn, path string, scan *csvScan, l
 		}
 	}
 	// Row k of stage_raw (row id base + k) is on line k + 2 until a
-	// multi-line cell or a blank line shifts the lines after it. stage is a
-	// view over stage_raw, not a copy, unless its text is normalised
-	// (normaliseStage changes stage).
+	// multi-line cell or a blank line shifts the lines after it.
 	k := "(r.rowid - " + strconv.FormatInt(base, 10) + ")"
-	what := "VIEW"
-	if scan.odd {
-		what = "TABLE"
-	}
-	stage := `CREATE OR REPLACE TEMP ` + what + ` stage AS
+	stage := `CREATE OR REPLACE TEMP VIEW ` + view + ` AS
 		SELECT ` + k + ` + 2 AS line` + sel.String() + ` FROM stage_raw r`
 	if scan.shifts.len() > 0 {
 		if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stage_shifts (k BIGINT, delta BIGINT)`); err != nil {
@@ -411,18 +406,14 @@ func stageCSV(ctx context.Context, conn *sql.Conn, path string, scan *csvScan, l
 		if err != nil {
 			return fmt.Errorf("stage_shifts: %w", err)
 		}
-		stage = `CREATE OR REPLACE TEMP ` + what + ` stage AS
+		stage = `CREATE OR REPLACE TEMP VIEW ` + view + ` AS
 			SELECT ` + k + ` + 2 + s.delta AS line` + sel.String() + `
 			FROM stage_raw r ASOF JOIN stage_shifts s ON ` + k + ` >= s.k`
 	}
 	if _, err := conn.ExecContext(ctx, stage); err != nil {
 		return fmt.Errorf("stage: %w", err)
 	}
-	drop := []string{"stage_csv_errors", "stage_csv_scans"}
-	if scan.odd {
-		drop = append(drop, "stage_raw", "stage_shifts")
-	}
-	return dropTables(ctx, conn, drop...)
+	return dropTables(ctx, conn, "stage_csv_errors", "stage_csv_scans")
 }
 
 // sizeText writes a byte count for people: 3.0 MiB, 1.0 MiB, 512 KiB.

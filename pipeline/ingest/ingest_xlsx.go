@@ -19,7 +19,7 @@ const appenderFlushRows = 200_000
 var excelSerial = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
 
 // stageXLSX streams the first visible sheet of a workbook, row by row
-// through excelize's iterator, into the temp table stage with the DuckDB
+// through excelize's iterator, into the temp table stage_read with the DuckDB
 // Appender. Cells are read raw (a long serial stays its digits, not
 // 1.23457E+11), and a date column's Excel date number becomes YYYY-MM-DD text
 // in the workbook's date system (1900 or 1904). A row with a formula cell that
@@ -80,12 +80,12 @@ func (in *Ingester) stageXLSX(ctx context.Context, conn *sql.Conn, path string, 
 	for _, c := range l.Columns {
 		fmt.Fprintf(&cols, ", %s VARCHAR", c.Name)
 	}
-	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE stage ("+cols.String()+")"); err != nil {
+	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE stage_read ("+cols.String()+")"); err != nil {
 		return l, nil, err
 	}
 	var bad []Reject
 	err = conn.Raw(func(dc any) error {
-		app, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", "stage")
+		app, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", "stage_read")
 		if err != nil {
 			return err
 		}

@@ -86,105 +86,142 @@ func normText(s string) (out string, ctl rune, ok bool) {
 	return b.String(), 0, true
 }
 
-// normaliseStage applies normText to every cell of the temp table stage that
-// is not plain printable ASCII, once per distinct value, and takes the rows
-// with a control character out of stage: their rejects go to scan_rejects
-// (rejects.go), each row's first bad cell in the layout's order, and it
-// returns how many.
-func normaliseStage(ctx context.Context, conn *sql.Conn, l Layout) (int64, error) {
-	var n int64
+// normaliseStage makes stage from the staged rows in the table or view
+// from: every cell that is not plain printable ASCII goes through normText
+// (once per distinct value, in SQL: textFunctions), and the rows with a
+// control character are left out, their rejects in scan_rejects (rejects.go),
+// each naming the row's first bad cell in the layout's order. It returns how
+// many rejects. stage is a view of from when no cell changes (an accented
+// name is NFKC already); otherwise a table, written once. Nothing here
+// gathers the values in Go, and nothing is updated in place: a file whose
+// every serial is in full-width letters has millions of them, and an UPDATE
+// of 6M cells took 0.3-0.45 GB beyond DuckDB's memory_limit. copied says
+// whether stage is a table (from is then no longer needed).
+func normaliseStage(ctx context.Context, conn *sql.Conn, l Layout, from string) (bad int64, copied bool, err error) {
+	type fixed struct {
+		col, header, fixes string // the column, its header, its table of fixes
+		rejects            bool
+	}
+	var cols []fixed
 	for i, c := range l.Columns {
 		if l.Pos[i] < 0 {
 			continue
 		}
-		// c.Name is one of the contract's column names, never file text.
-		bad, err := normaliseColumn(ctx, conn, c.Name, l.Header[l.Pos[i]])
+		// c.Name is one of the contract's column names, never file text;
+		// from is one of the code's table names.
+		f := fixed{col: c.Name, header: l.Header[l.Pos[i]], fixes: "text_fix_" + c.Name}
+		var n, rejects int64
+		// The distinct values are a table first: in one statement, DuckDB
+		// called the functions on every row (6M calls, 8 s), not on the
+		// distinct values.
+		err := conn.QueryRowContext(ctx, `CREATE OR REPLACE TEMP TABLE text_odd AS
+				SELECT DISTINCT `+c.Name+` AS raw FROM `+from+` WHERE regexp_matches(`+c.Name+`, '[^\x20-\x7E\r\n]');
+			CREATE OR REPLACE TEMP TABLE `+f.fixes+` AS
+				SELECT raw, stcrecon_text_norm(raw) AS norm, stcrecon_text_reject(raw) AS reason
+				FROM text_odd WHERE norm IS DISTINCT FROM raw;
+			DROP TABLE text_odd;
+			SELECT count(*), count(reason) FROM `+f.fixes).Scan(&n, &rejects)
 		if err != nil {
-			return 0, fmt.Errorf("normalise %s: %w", c.Name, err)
+			return 0, false, fmt.Errorf("normalise %s: %w", c.Name, err)
 		}
-		n += bad
+		if n == 0 {
+			if err := dropTables(ctx, conn, f.fixes); err != nil {
+				return 0, false, err
+			}
+			continue
+		}
+		f.rejects = rejects > 0
+		cols = append(cols, f)
 	}
-	return n, dropTables(ctx, conn, "text_fix")
+	if len(cols) == 0 {
+		_, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP VIEW stage AS SELECT * FROM `+from)
+		return 0, false, err
+	}
+	for _, f := range cols {
+		if !f.rejects {
+			continue
+		}
+		if err := rejectsTable(ctx, conn); err != nil {
+			return 0, false, err
+		}
+		// a row rejected at an earlier column is not rejected again
+		r, err := conn.ExecContext(ctx, `INSERT INTO scan_rejects SELECT s.line, ?, f.raw, f.reason
+			FROM `+from+` s JOIN `+f.fixes+` f ON s.`+f.col+` = f.raw
+			WHERE f.reason IS NOT NULL AND NOT EXISTS (SELECT 1 FROM scan_rejects r WHERE r.line = s.line)`, f.header)
+		if err != nil {
+			return 0, false, fmt.Errorf("normalise %s: %w", f.col, err)
+		}
+		n, err := r.RowsAffected()
+		if err != nil {
+			return 0, false, err
+		}
+		bad += n
+	}
+	// stage: every column, the fixed ones through their fixes
+	var sel, joins strings.Builder
+	sel.WriteString("s.line")
+	for _, c := range l.Columns {
+		expr := "s." + c.Name
+		for j, f := range cols {
+			if f.col == c.Name {
+				expr = fmt.Sprintf("coalesce(f%d.norm, s.%s)", j, c.Name)
+				fmt.Fprintf(&joins, " LEFT JOIN %s f%d ON s.%s = f%d.raw", f.fixes, j, c.Name, j)
+			}
+		}
+		fmt.Fprintf(&sel, ", %s AS %s", expr, c.Name)
+	}
+	where := ""
+	if bad > 0 {
+		where = " WHERE NOT EXISTS (SELECT 1 FROM scan_rejects r WHERE r.line = s.line)"
+	}
+	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stage AS SELECT `+sel.String()+` FROM `+from+` s`+joins.String()+where); err != nil {
+		return 0, false, fmt.Errorf("normalise: %w", err)
+	}
+	var drop []string
+	for _, f := range cols {
+		drop = append(drop, f.fixes)
+	}
+	return bad, true, dropTables(ctx, conn, drop...)
 }
 
-// normaliseColumn normalises the column col of stage (header in the file),
-// and moves the rows whose cell in it holds a control character to
-// scan_rejects: a later column no longer sees them.
-func normaliseColumn(ctx context.Context, conn *sql.Conn, col, header string) (int64, error) {
-	rows, err := conn.QueryContext(ctx, `SELECT DISTINCT `+col+` FROM stage WHERE regexp_matches(`+col+`, '[^\x20-\x7E\r\n]')`)
-	if err != nil {
-		return 0, err
+// textFunctions registers, once a database and outside any transaction (a
+// rollback would take them back), the scalar functions that apply normText in
+// SQL: stcrecon_text_norm(v) is v normalised, or NULL when v holds a control
+// character; stcrecon_text_reject(v) is then the reason.
+func textFunctions(ctx context.Context, conn *sql.Conn) error {
+	var n int
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_functions()
+		WHERE function_name IN ('stcrecon_text_norm', 'stcrecon_text_reject')`).Scan(&n); err != nil || n == 2 {
+		return err
 	}
-	type fix struct{ raw, norm, reason string }
-	var fixes []fix
-	bad := false
-	reasons := map[rune]string{} // one string a control character, not one a value
-	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			rows.Close()
-			return 0, err
+	if err := duckdb.RegisterScalarUDF(conn, "stcrecon_text_norm", textFunc(func(v string) any {
+		if n, _, ok := normText(v); ok {
+			return n
 		}
-		n, ctl, ok := normText(v)
-		switch {
-		case !ok:
-			why, seen := reasons[ctl]
-			if !seen {
-				why = fmt.Sprintf("holds the control character U+%04X: a cell must be text (a line break is allowed only inside a quoted cell)", ctl)
-				reasons[ctl] = why
-			}
-			fixes = append(fixes, fix{raw: v, reason: why})
-			bad = true
-		case n != v:
-			fixes = append(fixes, fix{raw: v, norm: n})
-		}
+		return nil
+	})); err != nil {
+		return fmt.Errorf("stcrecon_text_norm: %w", err)
 	}
-	if err := rows.Close(); err != nil {
-		return 0, err
+	if err := duckdb.RegisterScalarUDF(conn, "stcrecon_text_reject", textFunc(func(v string) any {
+		if _, ctl, ok := normText(v); !ok {
+			return fmt.Sprintf("holds the control character U+%04X: a cell must be text (a line break is allowed only inside a quoted cell)", ctl)
+		}
+		return nil
+	})); err != nil {
+		return fmt.Errorf("stcrecon_text_reject: %w", err)
 	}
-	if len(fixes) == 0 {
-		return 0, nil
-	}
-	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE text_fix (raw VARCHAR, norm VARCHAR, reason VARCHAR)`); err != nil {
-		return 0, err
-	}
-	err = conn.Raw(func(dc any) error {
-		app, err := duckdb.NewAppenderFromConn(dc.(driver.Conn), "", "text_fix")
-		if err != nil {
-			return err
-		}
-		for _, f := range fixes {
-			var reason any
-			if f.reason != "" {
-				reason = f.reason
-			}
-			if err := app.AppendRow(f.raw, f.norm, reason); err != nil {
-				app.Close()
-				return err
-			}
-		}
-		return app.Close()
-	})
-	if err != nil {
-		return 0, err
-	}
-	var n int64
-	if bad {
-		if err := rejectsTable(ctx, conn); err != nil {
-			return 0, err
-		}
-		r, err := conn.ExecContext(ctx, `INSERT INTO scan_rejects SELECT s.line, ?, f.raw, f.reason
-			FROM stage s JOIN text_fix f ON s.`+col+` = f.raw WHERE f.reason IS NOT NULL`, header)
-		if err != nil {
-			return 0, err
-		}
-		if n, err = r.RowsAffected(); err != nil {
-			return 0, err
-		}
-		if _, err := conn.ExecContext(ctx, `DELETE FROM stage USING text_fix f WHERE stage.`+col+` = f.raw AND f.reason IS NOT NULL`); err != nil {
-			return 0, err
-		}
-	}
-	_, err = conn.ExecContext(ctx, `UPDATE stage SET `+col+` = f.norm FROM text_fix f WHERE stage.`+col+` = f.raw AND f.reason IS NULL`)
-	return n, err
+	return nil
+}
+
+// textFunc is a scalar function of one VARCHAR to a VARCHAR (a string, or nil
+// for NULL).
+type textFunc func(string) any
+
+func (f textFunc) Config() duckdb.ScalarFuncConfig {
+	v, _ := duckdb.NewTypeInfo(duckdb.TYPE_VARCHAR)
+	return duckdb.ScalarFuncConfig{InputTypeInfos: []duckdb.TypeInfo{v}, ResultTypeInfo: v}
+}
+
+func (f textFunc) Executor() duckdb.ScalarFuncExecutor {
+	return duckdb.ScalarFuncExecutor{RowExecutor: func(v []driver.Value) (any, error) { return f(v[0].(string)), nil }}
 }

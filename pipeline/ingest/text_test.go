@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -81,6 +82,50 @@ func TestOddBytes(t *testing.T) {
 	} {
 		if got := oddBytes([]byte(c.s)); got != c.want {
 			t.Errorf("oddBytes(%q) = %v", c.s, got)
+		}
+	}
+}
+
+// normaliseStage leaves stage a view of what was staged when no cell
+// changes (an accented name is NFKC already), and makes it a table when one
+// does; the text functions register once a database.
+func TestNormaliseStageCopiesOnlyWhenACellChanges(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.MustOpen(t)
+	conn := storetest.Conn(t, st.DB)
+	for range 2 {
+		if err := textFunctions(ctx, conn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l, err := ResolveHeader(PanelLedger, []string{"supplier_name", "licensee", "model_number", "serial_number"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		supplier, want string
+		copied         bool
+	}{
+		{"Énergie Solaire", "Énergie Solaire", false},
+		{"Ｅnergie\u00A0Solaire", "Energie Solaire", true},
+	} {
+		if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stage_read AS
+			SELECT 2::BIGINT AS line, ?::VARCHAR AS supplier_name, 'Jinko'::VARCHAR AS licensee, 'JKM400'::VARCHAR AS model_number,
+				'S1'::VARCHAR AS serial_number, NULL::VARCHAR AS uploaded_at, NULL::VARCHAR AS status, NULL::VARCHAR AS reason`, c.supplier); err != nil {
+			t.Fatal(err)
+		}
+		bad, copied, err := normaliseStage(ctx, conn, l, "stage_read")
+		if err != nil || bad != 0 || copied != c.copied {
+			t.Fatalf("%q: %d rejects, copied %v, %v; want copied %v", c.supplier, bad, copied, err, c.copied)
+		}
+		want, drop := "VIEW", "DROP VIEW stage"
+		if c.copied {
+			want, drop = "LOCAL TEMPORARY", "DROP TABLE stage"
+		}
+		storetest.AssertRows(t, storetest.Query(t, conn, `SELECT table_type FROM information_schema.tables WHERE table_name = 'stage'`), want)
+		storetest.AssertRows(t, storetest.Query(t, conn, `SELECT supplier_name FROM stage`), c.want)
+		if _, err := conn.ExecContext(ctx, drop); err != nil {
+			t.Fatal(err)
 		}
 	}
 }

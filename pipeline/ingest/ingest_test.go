@@ -531,3 +531,22 @@ func TestIngestMemoryLimit(t *testing.T) {
 		t.Fatalf("memory_limit %q after ingest, want the store's %q", got, was)
 	}
 }
+
+// A claims file's listings are stored by claim_id, component and position,
+// whatever the order of its claims: a nightly lookup of one claim's listings
+// (sql/audit/older_serials.sql) then reads the row groups whose claim_id
+// ranges hold it. A plain list and one kept as written both keep their order.
+func TestIngestListingsStoredByClaim(t *testing.T) {
+	st := storetest.MustOpen(t)
+	p := storetest.WriteFile(t, t.TempDir(), "claims_o.csv", claimsHeader+
+		claimLine("PVD3", map[string]string{"panel_serials": "C2;C1", "inverter_serials": "IC"})+
+		claimLine("PVD1", map[string]string{"panel_serials": " a2 ;a1", "inverter_serials": "IA2;IA1"})+
+		claimLine("PVD2", map[string]string{"panel_serials": "B1", "inverter_serials": "IB"}))
+	if r := only(t, ingest(t, st, p)); r.Rows != 3 {
+		t.Fatalf("%+v", r)
+	}
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT claim_id, component, position, serial_norm FROM claim_serials ORDER BY rowid`),
+		"PVD1|inverter|1|IA2", "PVD1|inverter|2|IA1", "PVD1|panel|1|A2", "PVD1|panel|2|A1",
+		"PVD2|inverter|1|IB", "PVD2|panel|1|B1",
+		"PVD3|inverter|1|IC", "PVD3|panel|1|C2", "PVD3|panel|2|C1")
+}

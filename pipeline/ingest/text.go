@@ -189,26 +189,42 @@ func normaliseStage(ctx context.Context, conn *sql.Conn, l Layout, from string) 
 // SQL: stcrecon_text_norm(v) is v normalised, or NULL when v holds a control
 // character; stcrecon_text_reject(v) is then the reason.
 func textFunctions(ctx context.Context, conn *sql.Conn) error {
-	var n int
-	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_functions()
-		WHERE function_name IN ('stcrecon_text_norm', 'stcrecon_text_reject')`).Scan(&n); err != nil || n == 2 {
-		return err
-	}
-	if err := duckdb.RegisterScalarUDF(conn, "stcrecon_text_norm", textFunc(func(v string) any {
-		if n, _, ok := normText(v); ok {
-			return n
+	for _, f := range []struct {
+		name string
+		fn   textFunc
+	}{
+		{"stcrecon_text_norm", func(v string) any {
+			if n, _, ok := normText(v); ok {
+				return n
+			}
+			return nil
+		}},
+		{"stcrecon_text_reject", func(v string) any {
+			if _, ctl, ok := normText(v); !ok {
+				return fmt.Sprintf("holds the control character U+%04X: a cell must be text (a line break is allowed only inside a quoted cell)", ctl)
+			}
+			return nil
+		}},
+	} {
+		// registered already: by an earlier run on this database, or (if
+		// registering fails) by a run beside this one
+		registered := func() (bool, error) {
+			var n int
+			err := conn.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_functions() WHERE function_name = ?`, f.name).Scan(&n)
+			return n > 0, err
 		}
-		return nil
-	})); err != nil {
-		return fmt.Errorf("stcrecon_text_norm: %w", err)
-	}
-	if err := duckdb.RegisterScalarUDF(conn, "stcrecon_text_reject", textFunc(func(v string) any {
-		if _, ctl, ok := normText(v); !ok {
-			return fmt.Sprintf("holds the control character U+%04X: a cell must be text (a line break is allowed only inside a quoted cell)", ctl)
+		ok, err := registered()
+		if err != nil {
+			return err
 		}
-		return nil
-	})); err != nil {
-		return fmt.Errorf("stcrecon_text_reject: %w", err)
+		if ok {
+			continue
+		}
+		if err := duckdb.RegisterScalarUDF(conn, f.name, &f.fn); err != nil {
+			if ok, _ := registered(); !ok {
+				return fmt.Errorf("%s: %w", f.name, err)
+			}
+		}
 	}
 	return nil
 }

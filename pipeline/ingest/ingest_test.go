@@ -140,6 +140,36 @@ func TestIngestBadRowLineNumbers(t *testing.T) {
 		"2|S1|valid", "3|S2|invalid", "10|S6|valid")
 }
 
+// Every way a row goes wrong in one file, with a BOM, CRLF line ends, a cell
+// that spans lines and text to normalise: the rows the reader rejects are cut
+// from what DuckDB reads, the text rules run on the rest, and every reject and
+// every loaded row keeps the line a person sees in an editor.
+func TestIngestReaderAndTextRejectsTogether(t *testing.T) {
+	st := storetest.MustOpen(t)
+	p := storetest.WriteFile(t, t.TempDir(), "panel_ledger_mix.csv",
+		"\xEF\xBB\xBFsupplier_name,licensee,model_number,serial_number,uploaded_at,status,reason\r\n"+ // 1
+			"Acme\u00a0Solar,Jinko,JKM400,S1,2025-01-01,valid,\r\n"+ // 2: NBSP, normalised
+			"Acme,Jinko,JKM400,S2,2025-01-01,invalid,\"stolen:\r\nsee #12\"\r\n"+ // 3-4
+			"Acme,Jinko,JKM400,S3,2025-01-01,valid,,extra\r\n"+ // 5: a cell too many
+			"Énergie,Jinko,JKM400,S4,2025-01-01,valid,\r\n"+ // 6: NFKC already
+			"Acme,Jinko,JKM\"400,S5,2025-01-01,valid,\r\n"+ // 7: a quote in an unquoted cell
+			"\r\n"+ // 8: blank
+			"Acme,Jinko\x01,JKM400,S6,2025-01-01,valid,\r\n"+ // 9: a control character
+			"Acme,Jinko,JKM400,S7\r7,2025-01-01,valid,\r\n"+ // 10: a stray CR
+			"Acme,Jinko,ＪＫＭ400,S8,2025-01-01,valid,\r\n") // 11: full width, normalised
+	r := only(t, ingest(t, st, p))
+	if r.Rows != 4 || r.Rejected != 4 {
+		t.Fatalf("loaded %d rejected %d, want 4 and 4", r.Rows, r.Rejected)
+	}
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT line, coalesce(column_name, '-'), reason FROM rejects ORDER BY line`),
+		"5|-|row has 8 cells; the header has 7",
+		"7|-|bad quoting: a quote inside an unquoted cell, or text after a closing quote",
+		"9|licensee|holds the control character U+0001: a cell must be text (a line break is allowed only inside a quoted cell)",
+		"10|-|a carriage return (CR) that does not end a line, outside quotes: a line ends in LF or CRLF, and a line break inside a cell must be quoted")
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT line, supplier_name, model_number, serial_norm, coalesce(reason, '-') FROM panel_ledger ORDER BY line`),
+		"2|Acme Solar|JKM400|S1|-", "3|Acme|JKM400|S2|stolen:\r\nsee #12", "6|Énergie|JKM400|S4|-", "11|Acme|JKM400|S8|-")
+}
+
 // The ledger row checks look closely only at rows that may have a problem
 // (load/panel_ledger.sql, maybe): every serial rule and every lookup column
 // still rejects, and plain serials load as written, upper-cased as keys.

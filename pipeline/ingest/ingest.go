@@ -889,15 +889,11 @@ func (in *Ingester) load(ctx context.Context, conn *sql.Conn, path string, fileI
 				continue
 			}
 		}
-		r, err := tx.ExecContext(ctx, stmt)
+		n, err := runBatches(ctx, tx, stmt)
 		if err != nil {
-			return fmt.Errorf("sql/load/%s.sql: %w", kind, err)
+			return fmt.Errorf("sql/load/%s.sql: %s: %w", kind, firstLine(stmt), err)
 		}
 		if firstLine(stmt) == "-- name: LoadClaimSerials" {
-			n, err := r.RowsAffected()
-			if err != nil {
-				return fmt.Errorf("sql/load/%s.sql: %w", kind, err)
-			}
 			b.listings += n
 		}
 		in.log().Debug("ingest: statement", "file", name, "sql", firstLine(stmt), "seconds", time.Since(t0).Seconds())
@@ -967,7 +963,7 @@ func listRejects(ctx context.Context, tx *sql.Tx, name string, fileID int64, res
 }
 
 // tempNames are the temp tables and views a file's load makes.
-var tempNames = []string{"stage", "stage_read", "stage_raw", "stage_shifts", "checked", "bad", "lookup", "stage_file", "names", "scan_rejects"}
+var tempNames = []string{"stage", "stage_read", "stage_raw", "stage_shifts", "checked", "bad", "lookup", "stage_file", "names", "scan_rejects", "listing_batch"}
 
 // loadStatements are the statements of load/<kind>.sql, with load/rejects.sql
 // after the last statement named Check...: the Check statements leave the
@@ -985,15 +981,51 @@ func loadStatements(kind Kind) []string {
 	return append(stmts[:at:at], append(rejects, stmts[at:]...)...)
 }
 
+// runBatches runs stmt, and returns the rows it wrote. A statement with a
+// "-- batches: " comment line runs once a batch: the query there gives how
+// many, and the DuckDB variable batch is 0, 1, ... in turn.
+func runBatches(ctx context.Context, tx *sql.Tx, stmt string) (int64, error) {
+	n := int64(1)
+	q, batched := commentOf(stmt, "batches")
+	if batched {
+		if err := tx.QueryRowContext(ctx, q).Scan(&n); err != nil {
+			return 0, fmt.Errorf("batches: %w", err)
+		}
+	}
+	var rows int64
+	for i := range n {
+		if batched {
+			if _, err := tx.ExecContext(ctx, `SET VARIABLE batch = ?::BIGINT`, i); err != nil {
+				return 0, err
+			}
+		}
+		r, err := tx.ExecContext(ctx, stmt)
+		if err != nil {
+			return 0, err
+		}
+		k, err := r.RowsAffected()
+		if err != nil {
+			return 0, err
+		}
+		rows += k
+	}
+	return rows, nil
+}
+
 // whenOf is the query of a statement's "-- when: " comment line, if it has
 // one: the statement runs only if the query returns true (a file that does
 // not need it skips it).
 func whenOf(stmt string) (string, bool) {
+	return commentOf(stmt, "when")
+}
+
+// commentOf is what follows "-- key: " in a statement's leading comment lines.
+func commentOf(stmt, key string) (string, bool) {
 	for _, l := range strings.Split(stmt, "\n") {
 		if !strings.HasPrefix(l, "--") {
 			break
 		}
-		if q, ok := strings.CutPrefix(l, "-- when: "); ok {
+		if q, ok := strings.CutPrefix(l, "-- "+key+": "); ok {
 			return q, true
 		}
 	}

@@ -580,3 +580,55 @@ func TestIngestListingsStoredByClaim(t *testing.T) {
 		"PVD2|inverter|1|IB", "PVD2|panel|1|B1",
 		"PVD3|inverter|1|IC", "PVD3|panel|1|C2", "PVD3|panel|2|C1")
 }
+
+// A statement with a "-- batches: " line runs once a batch, the DuckDB
+// variable batch set to each in turn, and its rows are summed.
+func TestRunBatches(t *testing.T) {
+	ctx := context.Background()
+	st := storetest.MustOpen(t)
+	conn := storetest.Conn(t, st.DB)
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE got (batch BIGINT)`); err != nil {
+		t.Fatal(err)
+	}
+	n, err := runBatches(ctx, tx, "-- name: Twice\n-- batches: SELECT 3\nINSERT INTO got SELECT getvariable('batch') FROM range(2)")
+	if err != nil || n != 6 {
+		t.Fatalf("%d rows, %v; want 6", n, err)
+	}
+	storetest.AssertRows(t, storetest.Query(t, tx, `SELECT batch, count(*) FROM got GROUP BY 1 ORDER BY 1`), "0|2", "1|2", "2|2")
+	if n, err := runBatches(ctx, tx, "-- name: None\n-- batches: SELECT 0\nINSERT INTO got VALUES (9)"); err != nil || n != 0 {
+		t.Fatalf("no batch: %d rows, %v", n, err)
+	}
+}
+
+// A claims file of more than a million listings makes them a batch at a
+// time (ListingBatches): all of them, in claim_id order across the batches.
+func TestIngestListingsInBatches(t *testing.T) {
+	if testing.Short() {
+		t.Skip("1.1M listings")
+	}
+	st := storetest.MustOpen(t)
+	var b strings.Builder
+	b.WriteString(claimsHeader)
+	const claims, each = 18, 60000
+	for i := claims - 1; i >= 0; i-- { // in reverse: the file's order is not claim_id order
+		serials := make([]string, each)
+		for j := range serials {
+			serials[j] = fmt.Sprintf("S%02d%06d", i, j)
+		}
+		b.WriteString(claimLine(fmt.Sprintf("PVD%02d", i), map[string]string{"panel_serials": strings.Join(serials, ";")}))
+	}
+	p := storetest.WriteFile(t, t.TempDir(), "claims_big.csv", b.String())
+	if r := only(t, ingest(t, st, p)); r.Rows != claims {
+		t.Fatalf("%+v", r)
+	}
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT count(*), count(*) FILTER (WHERE k < prev) FROM (
+		SELECT (claim_id, component, position) AS k, lag((claim_id, component, position)) OVER (ORDER BY rowid) AS prev FROM claim_serials)`),
+		fmt.Sprintf("%d|0", claims*(each+1)))
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT serial_norm FROM claim_serials WHERE claim_id = 'PVD17' AND component = 'panel' AND position = 60000`),
+		"S17059999")
+}

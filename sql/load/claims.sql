@@ -159,12 +159,30 @@ FROM checked CROSS JOIN stage_file f
 WHERE line NOT IN (SELECT line FROM bad)
 ORDER BY line;
 
+-- name: ListingBatches
+-- The loaded claims in claim_id order, cut into batches of about a million
+-- listings, for LoadClaimSerials to make one batch at a time: DuckDB 1.1
+-- makes the lists of a whole chunk of claims (2,048) at once, and a file of
+-- 200 claims that each list 68,000 serials (every row just under the 1 MiB a
+-- row may have) peaked at 2.8 GB. A plain list's listings are its
+-- semicolons + 1.
+CREATE OR REPLACE TEMP TABLE listing_batch AS
+SELECT line, (sum(n) OVER (ORDER BY claim_id ROWS UNBOUNDED PRECEDING) - n) // 1000000 AS batch
+FROM (
+    SELECT line, claim_id,
+        CASE WHEN panel_plain THEN length(panel_serials) - length(replace(panel_serials, ';', '')) + 1 ELSE len(panel_list) END +
+        CASE WHEN inverter_plain THEN length(inverter_serials) - length(replace(inverter_serials, ';', '')) + 1 ELSE len(inverter_list) END AS n
+    FROM checked WHERE line NOT IN (SELECT line FROM bad)
+);
+
 -- name: LoadClaimSerials
+-- batches: SELECT coalesce(max(batch) + 1, 0) FROM listing_batch
 -- One row per listed serial, in list order, with the key of its serial
 -- (serial_key, sql/schema/13_triage_keys.sql). A plain list's serials need
 -- no trimming or white space removed: their key is their upper case. The
 -- serial as written is kept only where it is not its key
--- (sql/schema/18_listing_as_written.sql).
+-- (sql/schema/18_listing_as_written.sql). It runs once a batch of
+-- ListingBatches, getvariable('batch') the batch.
 -- The listings go in by claim_id, component and position, so a lookup of one
 -- claim's listings (sql/audit/older_serials.sql) reads the one or two row
 -- groups whose claim_id ranges hold it. The claims are sorted, each claim's
@@ -183,7 +201,8 @@ FROM (
             SELECT claim_id, inverter_plain, panel_plain,
                 CASE WHEN inverter_plain THEN string_split(inverter_serials, ';') ELSE inverter_list END AS inverter,
                 CASE WHEN panel_plain THEN string_split(panel_serials, ';') ELSE panel_list END AS panel
-            FROM checked WHERE line NOT IN (SELECT line FROM bad)
+            FROM checked JOIN listing_batch USING (line)
+            WHERE batch = getvariable('batch')
             ORDER BY claim_id)
     )
 );

@@ -73,3 +73,21 @@ func TestSeverity(t *testing.T) {
 		t.Errorf("Severity of an unknown rule = %q", got)
 	}
 }
+
+// Every statement of a load file starts with its "-- name: " line. A ';' at
+// the end of a comment line splits a statement in two, and the piece after
+// it would run as a statement of its own, unnamed (a view's header comment
+// once did this, and a batched INSERT ran once instead of once a batch).
+func TestLoadStatementsAreNamed(t *testing.T) {
+	names, err := List("load")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range names {
+		for _, st := range Statements(MustGet(n)) {
+			if !strings.HasPrefix(st, "-- name: ") {
+				t.Errorf("%s: a statement without its name first:\n%s", n, st)
+			}
+		}
+	}
+}

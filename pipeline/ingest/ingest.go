@@ -963,7 +963,7 @@ func listRejects(ctx context.Context, tx *sql.Tx, name string, fileID int64, res
 }
 
 // tempNames are the temp tables and views a file's load makes.
-var tempNames = []string{"stage", "stage_read", "stage_raw", "stage_shifts", "checked", "bad", "lookup", "stage_file", "names", "scan_rejects", "listing_batch"}
+var tempNames = []string{"stage", "stage_read", "stage_raw", "stage_shifts", "check_batch", "check_rows", "checked", "bad", "lookup", "stage_file", "names", "scan_rejects", "listing_batch"}
 
 // loadStatements are the statements of load/<kind>.sql, with load/rejects.sql
 // after the last statement named Check...: the Check statements leave the

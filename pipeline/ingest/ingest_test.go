@@ -605,16 +605,18 @@ func TestRunBatches(t *testing.T) {
 	}
 }
 
-// A claims file of more than a million listings makes them a batch at a
-// time (ListingBatches): all of them, in claim_id order across the batches.
+// A claims file of more than 32 MB of serial cells is checked a batch at a
+// time (CheckClaimsBatches), and one of more than a million listings makes
+// them a batch at a time (ListingBatches): every claim and listing, the
+// listings in claim_id order across the batches.
 func TestIngestListingsInBatches(t *testing.T) {
 	if testing.Short() {
-		t.Skip("1.1M listings")
+		t.Skip("a 40 MB claims file")
 	}
 	st := storetest.MustOpen(t)
 	var b strings.Builder
 	b.WriteString(claimsHeader)
-	const claims, each = 18, 60000
+	const claims, each = 40, 100000    // 40 MB: two batches of checks, four of listings
 	for i := claims - 1; i >= 0; i-- { // in reverse: the file's order is not claim_id order
 		serials := make([]string, each)
 		for j := range serials {
@@ -626,9 +628,11 @@ func TestIngestListingsInBatches(t *testing.T) {
 	if r := only(t, ingest(t, st, p)); r.Rows != claims {
 		t.Fatalf("%+v", r)
 	}
+	// r.Rows counts what was staged: the claims stored are counted here
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT count(*), count(DISTINCT claim_id) FROM claims`), fmt.Sprintf("%d|%d", claims, claims))
 	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT count(*), count(*) FILTER (WHERE k < prev) FROM (
 		SELECT (claim_id, component, position) AS k, lag((claim_id, component, position)) OVER (ORDER BY rowid) AS prev FROM claim_serials)`),
 		fmt.Sprintf("%d|0", claims*(each+1)))
-	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT serial_norm FROM claim_serials WHERE claim_id = 'PVD17' AND component = 'panel' AND position = 60000`),
-		"S17059999")
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT serial_norm FROM claim_serials WHERE claim_id = 'PVD17' AND component = 'panel' AND position = 100000`),
+		"S17099999")
 }

@@ -1,4 +1,14 @@
--- name: CheckClaims
+-- name: CheckClaimsBatches
+-- The rows in line order, cut into batches of about 32 MB of serial cells,
+-- for CheckClaims to type and split a batch at a time: DuckDB 1.1 splits the
+-- lists of a whole chunk of rows (2,048) at once, and a file of 200 claims
+-- that each list 60,000 serials separated by ', ' peaked at 3.1 GB. An
+-- ordinary claims file is one batch.
+CREATE OR REPLACE TEMP TABLE check_batch AS
+SELECT line, (sum(n) OVER (ORDER BY line ROWS UNBOUNDED PRECEDING) - n) // 33554432 AS batch
+FROM (SELECT line, coalesce(length(panel_serials), 0) + coalesce(length(inverter_serials), 0) AS n FROM stage);
+
+-- name: CheckClaimsRows
 -- A claim row is typed; its serial lists are split here, once. Nearly every
 -- row has no problem, and listing a row's problems costs more than loading
 -- it: so a row is suspect (a superset of the rows with a problem) unless its
@@ -7,7 +17,9 @@
 -- white space and separators, and no E+ or E- before a digit (the guards of
 -- the serial rules).
 -- Only suspect rows have their problems listed (CheckClaimsProblems).
-CREATE OR REPLACE TEMP TABLE checked AS
+-- A view of the rows of the batch getvariable('batch') (CheckClaimsBatches):
+-- CheckClaims writes them to checked.
+CREATE OR REPLACE TEMP VIEW check_rows AS
 WITH repeated AS (
     -- the claim_ids used on more than one line (nearly always none)
     SELECT cell(claim_id) AS id, min(line) AS first_line
@@ -30,7 +42,8 @@ typed AS (
         -- serial's upper case (LoadClaimSerials).
         regexp_full_match(panel_serials, '[A-Za-z0-9./_-]+(;[A-Za-z0-9./_-]+)*') AS panel_plain,
         regexp_full_match(inverter_serials, '[A-Za-z0-9./_-]+(;[A-Za-z0-9./_-]+)*') AS inverter_plain
-    FROM stage s LEFT JOIN repeated r ON r.id = cell(s.claim_id)
+    FROM stage s JOIN check_batch b USING (line) LEFT JOIN repeated r ON r.id = cell(s.claim_id)
+    WHERE b.batch = getvariable('batch')
 ),
 flagged AS (
     -- *_list is the split list of a cell that is not plain, NULL for a plain
@@ -72,6 +85,15 @@ SELECT line,
     panel_serials, inverter_serials, panel_list, inverter_list, panel_plain, inverter_plain,
     suspect, first_line
 FROM flagged;
+
+-- name: CheckClaimsTable
+-- checked, empty. LIMIT 0, not WITH NO DATA, which DuckDB 1.1 accepts and
+-- then copies the rows all the same.
+CREATE OR REPLACE TEMP TABLE checked AS SELECT * FROM check_rows LIMIT 0;
+
+-- name: CheckClaims
+-- batches: SELECT coalesce(max(batch) + 1, 0) FROM check_batch
+INSERT INTO checked SELECT * FROM check_rows;
 
 -- name: CheckClaimsBad
 -- The rows with a problem, each with its problems: rejects, not loaded.

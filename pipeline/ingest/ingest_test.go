@@ -442,6 +442,27 @@ func TestIngestFailureMidFileLeavesNothing(t *testing.T) {
 	}
 }
 
+// A load that stores fewer rows than passed the checks (a load statement
+// gone wrong: here one row deleted after it) stops the run, and nothing of
+// the file is recorded: files.rows_loaded counts the rows stored, and no row
+// disappears with a file said to be loaded.
+func TestIngestRowsStoredAreCounted(t *testing.T) {
+	st := storetest.MustOpen(t)
+	p := storetest.WriteFile(t, t.TempDir(), "claims_c.csv", claimsHeader+claimLine("PVD1", nil)+claimLine("PVD2", nil))
+	in := newIngester(st)
+	in.afterLoad = func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, "DELETE FROM claims WHERE claim_id = 'PVD2'")
+		return err
+	}
+	_, err := in.Ingest(context.Background(), []string{p})
+	if err == nil || !strings.Contains(err.Error(), "sql/load/claims.sql stored 1 rows of claims_c.csv where 2 passed the checks") {
+		t.Fatalf("error %v", err)
+	}
+	for _, table := range []string{"claims", "claim_serials", "files"} {
+		storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT count(*) FROM "+table), "0")
+	}
+}
+
 // The layouts real files come in (shared/data/README.md) load as they are.
 func TestIngestRealWorldLayouts(t *testing.T) {
 	st := storetest.MustOpen(t)

@@ -906,17 +906,17 @@ func (in *Ingester) load(ctx context.Context, conn *sql.Conn, path string, fileI
 	// every staged row is either loaded or in bad (or rejected before it
 	// was staged): the rows stored are counted, not assumed, so a load
 	// statement that writes fewer rows stops the run instead of losing them
-	var stored, passed int64
+	var stored, staged, checkBad int64
 	if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM `+string(kind)+` WHERE file_id = ?),
-		(SELECT count(*) FROM stage) - (SELECT count(*) FROM bad)`, fileID).Scan(&stored, &passed); err != nil {
+		(SELECT count(*) FROM stage), (SELECT count(*) FROM bad)`, fileID).Scan(&stored, &staged, &checkBad); err != nil {
 		return err
 	}
-	if stored != passed {
+	if passed := staged - checkBad; stored != passed {
 		return fmt.Errorf("sql/load/%s.sql stored %d rows of %s where %d passed the checks: nothing of it is recorded", kind, stored, name, passed)
 	}
-	if err := tx.QueryRowContext(ctx, `UPDATE files SET rows_loaded = (SELECT count(*) FROM stage) - (SELECT count(*) FROM bad),
-		rows_rejected = (SELECT count(*) FROM bad) + ? WHERE file_id = ? RETURNING rows_loaded, rows_rejected`,
-		nBad, fileID).Scan(&res.Rows, &res.Rejected); err != nil {
+	res.Rows, res.Rejected = stored, checkBad+nBad
+	if _, err := tx.ExecContext(ctx, `UPDATE files SET rows_loaded = ?, rows_rejected = ? WHERE file_id = ?`,
+		res.Rows, res.Rejected, fileID); err != nil {
 		return err
 	}
 	if res.Rejected > 0 {

@@ -46,21 +46,25 @@ typed AS (
     WHERE b.batch = getvariable('batch')
 ),
 flagged AS (
-    -- *_list is the split list of a cell that is not plain, NULL for a plain
-    -- one: its list is string_split(cell, ';'), made where it is read
-    -- (CheckClaimsProblems, LoadClaimSerials). Not keeping the lists of the
-    -- plain cells in this table: CheckClaims 35-48 -> 26-27 ms a claims file
-    -- of 2,300 claims (one thread).
+    -- *_split is the split list of a cell that is not plain, its serials
+    -- joined by ';' (no serial holds one: split_serials splits on it), NULL
+    -- for a plain cell, which is its serials joined by ';' already. The list
+    -- is string_split(coalesce(*_split, cell), ';'), made where it is read
+    -- (LoadClaimSerials). A list of serials held in this table takes about
+    -- twice the bytes of the text: a file of 200 claims listing 60,000
+    -- serials each, separated by ', ', peaked at 1.58 GB with the lists kept.
+    -- Not keeping the lists of the plain cells either: CheckClaims 35-48 ->
+    -- 26-27 ms a claims file of 2,300 claims (one thread).
     SELECT *,
-        CASE WHEN NOT panel_plain THEN split_serials(panel_serials) END AS panel_list,
-        CASE WHEN NOT inverter_plain THEN split_serials(inverter_serials) END AS inverter_list,
+        CASE WHEN NOT panel_plain THEN array_to_string(split_serials(panel_serials), ';') END AS panel_split,
+        CASE WHEN NOT inverter_plain THEN array_to_string(split_serials(inverter_serials), ';') END AS inverter_split,
         NOT coalesce(id IS NOT NULL AND (first_line IS NULL OR line = first_line)
             AND submitted IS NOT NULL AND installed IS NOT NULL
             AND regexp_full_match(cell(postcode), '[0-9]{3,4}')
             AND kw > 0 AND n_panels > 0 AND years IS NOT NULL AND stcs >= 0
             AND cell(panel_brand) IS NOT NULL AND cell(panel_model) IS NOT NULL
             AND cell(inverter_manufacturer) IS NOT NULL AND cell(inverter_model) IS NOT NULL
-            AND (panel_plain OR len(panel_list) > 0) AND (inverter_plain OR len(inverter_list) > 0)
+            AND (panel_plain OR panel_split <> '') AND (inverter_plain OR inverter_split <> '')
             AND regexp_full_match(panel_serials, '[A-Za-z0-9./_\s;,|-]*')
             AND regexp_full_match(inverter_serials, '[A-Za-z0-9./_\s;,|-]*')
             AND NOT regexp_matches(panel_serials, '[eE][+-][0-9]')
@@ -82,7 +86,11 @@ SELECT line,
     years AS deeming_years,
     stcs AS stcs_claimed,
     cell(installer_id) AS installer_id,
-    panel_serials, inverter_serials, panel_list, inverter_list, panel_plain, inverter_plain,
+    panel_serials, inverter_serials, panel_split, inverter_split, panel_plain, inverter_plain,
+    -- the listings a loaded row makes (ListingBatches), counted while its
+    -- text is at hand: a list's semicolons + 1
+    length(coalesce(panel_split, panel_serials)) - length(replace(coalesce(panel_split, panel_serials), ';', '')) + 1 +
+    length(coalesce(inverter_split, inverter_serials)) - length(replace(coalesce(inverter_split, inverter_serials), ';', '')) + 1 AS listings,
     suspect, first_line
 FROM flagged;
 
@@ -157,8 +165,8 @@ SELECT line, problems FROM (
     FROM stage JOIN (
         SELECT line, claim_id AS id, first_line, rated_output_kw AS kw, panel_count AS n_panels,
             deeming_years AS years, stcs_claimed AS stcs,
-            CASE WHEN panel_plain THEN string_split(panel_serials, ';') ELSE panel_list END AS panel_list,
-            CASE WHEN inverter_plain THEN string_split(inverter_serials, ';') ELSE inverter_list END AS inverter_list
+            split_serials(panel_serials) AS panel_list,
+            split_serials(inverter_serials) AS inverter_list
         FROM checked WHERE suspect
     ) USING (line)
 )
@@ -186,16 +194,10 @@ ORDER BY line;
 -- listings, for LoadClaimSerials to make one batch at a time: DuckDB 1.1
 -- makes the lists of a whole chunk of claims (2,048) at once, and a file of
 -- 200 claims that each list 68,000 serials (every row just under the 1 MiB a
--- row may have) peaked at 2.8 GB. A plain list's listings are its
--- semicolons + 1.
+-- row may have) peaked at 2.8 GB.
 CREATE OR REPLACE TEMP TABLE listing_batch AS
-SELECT line, (sum(n) OVER (ORDER BY claim_id ROWS UNBOUNDED PRECEDING) - n) // 1000000 AS batch
-FROM (
-    SELECT line, claim_id,
-        CASE WHEN panel_plain THEN length(panel_serials) - length(replace(panel_serials, ';', '')) + 1 ELSE len(panel_list) END +
-        CASE WHEN inverter_plain THEN length(inverter_serials) - length(replace(inverter_serials, ';', '')) + 1 ELSE len(inverter_list) END AS n
-    FROM checked WHERE line NOT IN (SELECT line FROM bad)
-);
+SELECT line, (sum(listings) OVER (ORDER BY claim_id ROWS UNBOUNDED PRECEDING) - listings) // 1000000 AS batch
+FROM checked WHERE line NOT IN (SELECT line FROM bad);
 
 -- name: LoadClaimSerials
 -- batches: SELECT coalesce(max(batch) + 1, 0) FROM listing_batch
@@ -221,8 +223,8 @@ FROM (
             list_transform(panel, (s, i) -> {'component': 'panel', 'position': i, 'serial_number': s, 'plain': panel_plain}))) AS l
         FROM (
             SELECT claim_id, inverter_plain, panel_plain,
-                CASE WHEN inverter_plain THEN string_split(inverter_serials, ';') ELSE inverter_list END AS inverter,
-                CASE WHEN panel_plain THEN string_split(panel_serials, ';') ELSE panel_list END AS panel
+                string_split(coalesce(inverter_split, inverter_serials), ';') AS inverter,
+                string_split(coalesce(panel_split, panel_serials), ';') AS panel
             FROM checked JOIN listing_batch USING (line)
             WHERE batch = getvariable('batch')
             ORDER BY claim_id)

@@ -13,7 +13,9 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
+	"time"
 )
 
 // input is one file opened for ingest: checked to be a regular file (a
@@ -140,12 +142,9 @@ func (in *input) reader(ctx context.Context) (io.Reader, error) {
 // Where the system has /proc/self/fd, the link points at the open file
 // itself, so what is read is the file that was checked and hashed.
 func (in *input) safePath(orig, ext string) (string, error) {
-	if in.dir == "" {
-		dir, err := os.MkdirTemp("", "stcrecon-ingest-")
-		if err != nil {
-			return "", err
-		}
-		in.dir = dir
+	dir, err := in.privateDir()
+	if err != nil {
+		return "", err
 	}
 	target := "/proc/self/fd/" + strconv.Itoa(int(in.f.Fd()))
 	if _, err := os.Stat(target); err != nil {
@@ -153,7 +152,7 @@ func (in *input) safePath(orig, ext string) (string, error) {
 			return "", err
 		}
 	}
-	link := filepath.Join(in.dir, "input"+ext)
+	link := filepath.Join(dir, "input"+ext)
 	if err := os.Symlink(target, link); err != nil && !errors.Is(err, os.ErrExist) {
 		return "", fmt.Errorf("link to the file: %w", err)
 	}
@@ -163,15 +162,13 @@ func (in *input) safePath(orig, ext string) (string, error) {
 // copyWithout writes a copy of the file without a BOM and without the bad
 // rows' bytes (offsets after any BOM, in order), in the private temp dir, and
 // returns a path to it. Where the system has /proc/self/fd, the copy is
-// unlinked at once and the path is a link to it held open, so a run killed
-// part way leaves no copy of a large file behind.
+// unlinked before it is written and the path is a link to it held open, so a
+// run killed part way, even while copying, leaves no copy of a large file
+// behind.
 func (in *input) copyWithout(ctx context.Context, ext string, bad *spill[badRow]) (string, error) {
-	if in.dir == "" {
-		dir, err := os.MkdirTemp("", "stcrecon-ingest-")
-		if err != nil {
-			return "", err
-		}
-		in.dir = dir
+	dir, err := in.privateDir()
+	if err != nil {
+		return "", err
 	}
 	r, err := in.reader(ctx)
 	if err != nil {
@@ -181,12 +178,21 @@ func (in *input) copyWithout(ctx context.Context, ext string, bad *spill[badRow]
 	if head, err := br.Peek(3); err == nil && bytes.Equal(head, bom) {
 		br.Discard(3)
 	}
-	p := filepath.Join(in.dir, "copy"+ext)
-	out, err := os.Create(p)
-	if err != nil {
+	p := filepath.Join(dir, "copy"+ext)
+	if in.copied, err = os.Create(p); err != nil {
 		return "", err
 	}
-	w := bufio.NewWriterSize(out, 1<<20)
+	if target := "/proc/self/fd/" + strconv.Itoa(int(in.copied.Fd())); exists(target) {
+		link := filepath.Join(dir, "copied"+ext)
+		if err := os.Symlink(target, link); err != nil {
+			return "", fmt.Errorf("link to the copy: %w", err)
+		}
+		if err := os.Remove(p); err != nil {
+			return "", err
+		}
+		p = link
+	}
+	w := bufio.NewWriterSize(in.copied, 1<<20)
 	var at int64
 	err = bad.each(func(c badRow) error {
 		if _, err := io.CopyN(w, br, c.From-at); err != nil {
@@ -205,24 +211,74 @@ func (in *input) copyWithout(ctx context.Context, ext string, bad *spill[badRow]
 		err = w.Flush()
 	}
 	if err != nil {
-		out.Close()
-		return "", err
+		return "", fmt.Errorf("copy of the file: %w", err)
 	}
-	if err := out.Close(); err != nil {
-		return "", err
+	return p, nil
+}
+
+// exists says whether path names something (following links).
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// tempDirPrefix begins the name of an input's private temp dir:
+// stcrecon-ingest-<pid>-<random>, so that a later run can tell the dirs of
+// processes that are gone (sweepTempDirs).
+const tempDirPrefix = "stcrecon-ingest-"
+
+// privateDir makes the input's private temp dir, once.
+func (in *input) privateDir() (string, error) {
+	if in.dir == "" {
+		dir, err := os.MkdirTemp("", tempDirPrefix+strconv.Itoa(os.Getpid())+"-")
+		if err != nil {
+			return "", fmt.Errorf("temp dir: %w", err)
+		}
+		in.dir = dir
 	}
-	if in.copied, err = os.Open(p); err != nil {
-		return "", err
+	return in.dir, nil
+}
+
+// staleAfter is how long a dead process's private temp dir is left before
+// sweepTempDirs removes it: a temp dir shared with another PID namespace (a
+// container's /tmp mounted from the host) may hold the dir of a live process
+// this one cannot see, and a dir that young could be in use.
+const staleAfter = time.Hour
+
+// sweepTempDirs removes the private temp dirs (privateDir) of ingest runs
+// whose process is gone and that have not changed for staleAfter: a run
+// killed part way leaves its dir, holding only links (the copies are
+// unlinked as they are made). It returns how many it removed; a dir it cannot
+// read or remove is left, as is anything named otherwise.
+func sweepTempDirs() int {
+	tmp := os.TempDir()
+	entries, err := os.ReadDir(tmp)
+	if err != nil {
+		return 0
 	}
-	target := "/proc/self/fd/" + strconv.Itoa(int(in.copied.Fd()))
-	if _, err := os.Stat(target); err != nil {
-		return p, nil
+	removed := 0
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), tempDirPrefix)
+		if !ok || !e.IsDir() {
+			continue
+		}
+		digits, _, ok := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(digits)
+		if !ok || err != nil || pid <= 0 || pid == os.Getpid() {
+			continue
+		}
+		if !errors.Is(syscall.Kill(pid, 0), syscall.ESRCH) {
+			continue // alive, or not ours to ask about
+		}
+		info, err := e.Info()
+		if err != nil || time.Since(info.ModTime()) < staleAfter {
+			continue
+		}
+		if os.RemoveAll(filepath.Join(tmp, e.Name())) == nil {
+			removed++
+		}
 	}
-	link := filepath.Join(in.dir, "copied"+ext)
-	if err := os.Symlink(target, link); err != nil {
-		return "", fmt.Errorf("link to the copy: %w", err)
-	}
-	return link, os.Remove(p)
+	return removed
 }
 
 // Close closes the file and removes the safe link.

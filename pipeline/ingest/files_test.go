@@ -7,8 +7,10 @@ import (
 	"io/fs"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -244,5 +246,91 @@ func TestIngestCopyUnlinked(t *testing.T) {
 	}
 	if left, _ := os.ReadDir(tmp); len(left) > 0 {
 		t.Fatalf("%d entries left in the temp dir", len(left))
+	}
+}
+
+// The copy without the bad rows is unlinked before it is written: a copy
+// that fails part way (here a bad row said to end past the file's end, as a
+// kill part way would leave it) has left no file in the temp dir, before the
+// input is even closed.
+func TestCopyWithoutUnlinkedWhileWriting(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	p := storetest.WriteFile(t, t.TempDir(), "panel_ledger.csv", "supplier_name,licensee,model_number,serial_number\nAcme,Jinko,JKM400,S1\n")
+	in, err := openInputWith(context.Background(), p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	var bad spill[badRow]
+	defer bad.close()
+	bad.add(badRow{From: 60, To: 1 << 20})
+	if _, err := in.copyWithout(context.Background(), ".csv", &bad); err == nil {
+		t.Fatal("a copy past the end of the file: no error")
+	}
+	var regular []string
+	filepath.WalkDir(tmp, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			regular = append(regular, p)
+		}
+		return err
+	})
+	if len(regular) > 0 {
+		t.Fatalf("files left while the input is open: %v", regular)
+	}
+}
+
+// A run killed part way leaves its private temp dir (its links; Close never
+// ran): the next run removes it once its process is gone and it is an hour
+// old, and leaves every other dir.
+func TestIngestSweepsTempDirsOfKilledRuns(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	gone := exec.Command("true")
+	if err := gone.Run(); err != nil {
+		t.Fatal(err)
+	}
+	dead, alive := strconv.Itoa(gone.Process.Pid), strconv.Itoa(os.Getppid())
+	old := time.Now().Add(-2 * time.Hour)
+	made := map[string]bool{ // name: a dir (not a file)
+		"stcrecon-ingest-" + dead + "-1":  true, // removed
+		"stcrecon-ingest-" + dead + "-2":  true, // too young
+		"stcrecon-ingest-" + alive + "-3": true, // its process runs
+		"stcrecon-ingest-1234567":         true, // no pid in its name
+		"other-" + dead + "-5":            true,
+		"stcrecon-ingest-" + dead + "-6":  false, // a file
+	}
+	for name, dir := range made {
+		p := filepath.Join(tmp, name)
+		if dir {
+			if err := os.Mkdir(p, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink("/proc/self/fd/3", filepath.Join(p, "input.csv")); err != nil {
+				t.Fatal(err)
+			}
+		} else if err := os.WriteFile(p, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasSuffix(name, "-2") {
+			if err := os.Chtimes(p, old, old); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	st := storetest.MustOpen(t)
+	only(t, ingest(t, st, storetest.WriteFile(t, t.TempDir(), "claims_1.csv", claimsHeader+oneClaim)))
+	var left []string
+	entries, err := os.ReadDir(tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		left = append(left, e.Name())
+	}
+	want := []string{"other-" + dead + "-5", "stcrecon-ingest-" + dead + "-2", "stcrecon-ingest-" + dead + "-6", "stcrecon-ingest-" + alive + "-3", "stcrecon-ingest-1234567"}
+	slices.Sort(want)
+	if !slices.Equal(left, want) {
+		t.Fatalf("left %v, want %v", left, want)
 	}
 }

@@ -126,6 +126,9 @@ func (in *Ingester) Ingest(ctx context.Context, paths []string) (out []FileResul
 	if err != nil {
 		return nil, err
 	}
+	if n := sweepTempDirs(); n > 0 {
+		in.log().Info("ingest: removed the temp dirs of runs that were killed", "dirs", n, "in", os.TempDir())
+	}
 	conn, err := in.Store.DB.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)

@@ -282,7 +282,7 @@ func TestIngestClaimsBatchXLSX(t *testing.T) {
 	}
 	results := make([]*FileResult, len(files))
 	var gate checkpointGate
-	if err := in.runLane(ctx, []int{0, 1, 2}, files, ids, results, &gate, &laneShare{running: 1, threads: 1, alone: 1}); err != nil {
+	if err := in.runLane(ctx, []int{0, 1, 2}, files, ids, results, &gate, &laneShare{running: 1, shared: 1, threads: 1, alone: 1}); err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range results {

@@ -155,7 +155,8 @@ func (in *Ingester) Ingest(ctx context.Context, paths []string) (out []FileResul
 	if share.alone, err = store.Threads(ctx, conn); err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
-	share.threads = max(in.Threads, 1)
+	share.shared = max(in.Threads, 1)
+	share.threads = share.shared
 	restoreThreads, err := store.WithThreads(ctx, conn, share.threads)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
@@ -320,6 +321,12 @@ func (in *Ingester) runLane(ctx context.Context, lane []int, files []string, ids
 	}()
 	b := &claimsBatch{}
 	defer b.rollback() // a run stopped with files in an open batch records none of them
+	held := false      // share.hold: this lane loads claims files
+	defer func() {
+		if held {
+			share.release(context.WithoutCancel(ctx), conn)
+		}
+	}()
 	for n, i := range lane {
 		if err := ctx.Err(); err != nil {
 			if b.open() {
@@ -339,9 +346,21 @@ func (in *Ingester) runLane(ctx context.Context, lane []int, files []string, ids
 			ahead = make(chan *firstRead, 1)
 			go func(path string, ch chan<- *firstRead) { ch <- readFirst(ctx, path) }(files[lane[n+1]], ahead)
 		}
-		if err := share.raise(ctx, conn); err != nil {
+		// a claims batch holds only claims files: when the next file is of
+		// another kind, the lane's claims have committed
+		var err error
+		switch claims := isClaimsFile(files[i]); {
+		case claims && !held:
+			err = share.hold(ctx, conn)
+		case !claims && held:
+			err = share.release(ctx, conn)
+		default:
+			err = share.raise(ctx, conn)
+		}
+		if err != nil {
 			return fmt.Errorf("ingest: %w", err)
 		}
+		held = isClaimsFile(files[i])
 		// A lane in an open batch stays inside the gate between its files.
 		if !b.open() {
 			gate.enter()
@@ -418,47 +437,90 @@ func (in *Ingester) report(ctx context.Context, conn *sql.Conn, files []string, 
 	return nil
 }
 
-// laneShare gives a lane left loading alone the DuckDB threads the lanes
-// shared: while two lanes load, each runs DuckDB on one thread (its calling
-// thread), and when one lane has finished, DuckDB's threads go up to the
-// store's own count at once, for the other lane's next statement; a run of
+// laneShare sets DuckDB's threads (the database's, not a connection's) for
+// the lanes: while two lanes load, each runs DuckDB on one thread (its
+// calling thread), and when one lane has finished, DuckDB's threads go up to
+// the store's own count at once, for the other lane's next statement; a run of
 // one lane (files all of one size) has them from its first file. A ledger
 // INSERT runs 1.7x as fast on two threads: the SF=1 ledger files alone loaded
 // in 3.1 s instead of 4.6 s with this and the lanes of the seventh session.
+//
+// A lane loading claims files holds DuckDB to one thread (hold, until
+// release), whatever the other lane does. DuckDB 1.1.2 can lose the values
+// of rows appended to a table by a later statement of a transaction in
+// which a parallel INSERT has already appended to it: a claims file of
+// 3.0M listings, inserted in four batches in one transaction, stored 15,815
+// listings of its last batch with serial_key 0 and an empty serial_number in
+// about one run in five on two threads, and in none of 16 on one (issue 13's
+// notes). A claims file's transaction appends to claims, claim_serials and
+// rejects more than once (its listing batches; the claims files a batch
+// holds); every other kind appends once to each table (the rejects of a
+// file go in with one statement, sql/load/rejects.sql).
 type laneShare struct {
 	mu      sync.Mutex
 	running int // lanes still loading
-	threads int // DuckDB's threads now: at first the lanes' share (Ingester.Threads), then alone
+	held    int // lanes loading claims files, on one thread
+	shared  int // DuckDB's threads while two lanes load (Ingester.Threads, at least 1)
 	alone   int // DuckDB threads for a lane loading alone: the store's
+	threads int // DuckDB's threads now
 }
 
 // finished tells that a lane has loaded its last file, and gives the lane
 // left the store's threads. It sets them through conn, the run's own
-// connection (DuckDB's threads are the database's), while the other lane
-// may be running a statement: that statement goes on as it was planned, and
-// its next one has the threads. (Raised only before the lane's next file,
-// the SF=10 panel ledger of 2024, 6.3M rows, loaded on one thread for its
-// 16.6 s because the other lane's last two small files were still loading
-// when it began.)
+// connection, while the other lane may be running a statement: that
+// statement goes on as it was planned, and its next one has the threads.
+// (Raised only before the lane's next file, the SF=10 panel ledger of 2024,
+// 6.3M rows, loaded on one thread for its 16.6 s because the other lane's
+// last two small files were still loading when it began.)
 func (s *laneShare) finished(ctx context.Context, conn *sql.Conn) error {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.running--
-	s.mu.Unlock()
-	return s.raise(ctx, conn)
+	return s.set(ctx, conn)
 }
 
-// raise sets DuckDB's threads to the store's own count if one lane is left
-// loading and they are not set so yet.
+// hold sets DuckDB to one thread until release: the lane is about to load
+// a claims file.
+func (s *laneShare) hold(ctx context.Context, conn *sql.Conn) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.held++
+	return s.set(ctx, conn)
+}
+
+// release ends a hold, once the lane's claims files have committed.
+func (s *laneShare) release(ctx context.Context, conn *sql.Conn) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.held--
+	return s.set(ctx, conn)
+}
+
+// raise gives a lane left loading alone the store's threads if it has not
+// got them yet (and no lane holds one thread).
 func (s *laneShare) raise(ctx context.Context, conn *sql.Conn) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.running > 1 || s.threads >= s.alone {
+	return s.set(ctx, conn)
+}
+
+// set sets DuckDB's threads to what the lanes need now, if they differ.
+// Called with mu held.
+func (s *laneShare) set(ctx context.Context, conn *sql.Conn) error {
+	want := max(s.alone, s.shared)
+	switch {
+	case s.held > 0:
+		want = 1
+	case s.running > 1:
+		want = s.shared
+	}
+	if want == s.threads {
 		return nil
 	}
-	if _, err := store.WithThreads(ctx, conn, s.alone); err != nil {
+	if _, err := store.WithThreads(ctx, conn, want); err != nil {
 		return err
 	}
-	s.threads = s.alone
+	s.threads = want
 	return nil
 }
 
@@ -874,11 +936,10 @@ func (in *Ingester) load(ctx context.Context, conn *sql.Conn, path string, fileI
 		fileID, in.now()); err != nil {
 		return err
 	}
-	if nBad > 0 {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO rejects (file_id, line, column_name, value, reason)
-			SELECT ?, line, column_name, value, reason FROM scan_rejects`, fileID); err != nil {
-			return err
-		}
+	// QuarantineRejects (sql/load/rejects.sql) writes these rejects with
+	// the SQL's own: one append to rejects a file (see laneShare)
+	if err := rejectsTable(ctx, conn); err != nil {
+		return err
 	}
 	for _, stmt := range loadStatements(kind) {
 		t0 := time.Now()

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -110,7 +111,8 @@ func TestIngestFailureInOneLaneStopsBoth(t *testing.T) {
 // A run loads with DuckDB's thread count at Threads (1 when 0) while two
 // lanes load, with the store's own count (2 here) in a lane left alone (when
 // Threads is less), and puts the store's own back afterwards. A folder of
-// files all of one size is one lane, alone from its first file.
+// files all of one size is one lane, alone from its first file. Claims
+// files load on one thread whatever Threads is (TestIngestClaimsOnOneThread).
 func TestIngestThreads(t *testing.T) {
 	mixed, _ := laneFolder(t)
 	oneSize := t.TempDir()
@@ -123,7 +125,7 @@ func TestIngestThreads(t *testing.T) {
 		want    []int64 // the thread counts files may load with
 	}{
 		{mixed, 0, []int64{1, 2}},
-		{mixed, 3, []int64{3}},
+		{mixed, 3, []int64{3, 1}},
 		{oneSize, 0, []int64{2}},
 	} {
 		st := storetest.MustOpen(t)
@@ -161,7 +163,7 @@ func TestLaneShareRaisesThreadsForTheLastLane(t *testing.T) {
 	if _, err := conn.ExecContext(ctx, "SET threads = 1"); err != nil {
 		t.Fatal(err)
 	}
-	share := &laneShare{running: 2, threads: 1, alone: 3}
+	share := &laneShare{running: 2, shared: 1, threads: 1, alone: 3}
 	if err := share.raise(ctx, conn); err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +186,7 @@ func TestLaneShareRaisesThreadsForTheLastLane(t *testing.T) {
 			t.Fatalf("one lane loading: threads %s, want 3", got)
 		}
 	}
-	low := &laneShare{running: 1, threads: 4, alone: 3}
+	low := &laneShare{running: 1, shared: 4, threads: 4, alone: 3}
 	if err := low.raise(ctx, conn); err != nil {
 		t.Fatal(err)
 	}
@@ -376,5 +378,83 @@ func TestCommitLoadWaitsOnlyForALargeLog(t *testing.T) {
 	}
 	if n := walSize(st); n != 0 {
 		t.Fatalf("log of %d bytes after the waiting commit, want none: it did not checkpoint", n)
+	}
+}
+
+// A lane loading claims files holds DuckDB to one thread, even when the
+// other lane finishes, until its claims have committed (laneShare: DuckDB
+// 1.1.2 can lose rows appended after a parallel INSERT in one transaction).
+func TestLaneShareHoldsOneThreadForClaims(t *testing.T) {
+	st := storetest.MustOpen(t)
+	ctx := context.Background()
+	conn := storetest.Conn(t, st.DB)
+	threads := func() string { return storetest.Query(t, st.DB, "SELECT current_setting('threads')")[0] }
+	if _, err := conn.ExecContext(ctx, "SET threads = 2"); err != nil {
+		t.Fatal(err)
+	}
+	share := &laneShare{running: 2, shared: 2, threads: 2, alone: 3}
+	step := func(what string, f func(context.Context, *sql.Conn) error, want string) {
+		t.Helper()
+		if err := f(ctx, conn); err != nil {
+			t.Fatal(err)
+		}
+		if got := threads(); got != want {
+			t.Fatalf("%s: threads %s, want %s", what, got, want)
+		}
+	}
+	step("a lane begins claims", share.hold, "1")
+	step("the other lane finishes", share.finished, "1")
+	step("the claims lane goes on", share.raise, "1")
+	step("its claims have committed", share.release, "3")
+}
+
+// In a lane, DuckDB loads claims files on one thread and the ledger file
+// between them on the store's threads (runLane run directly, as one lane
+// left loading alone).
+func TestIngestClaimsOnOneThread(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	files := []string{
+		storetest.WriteFile(t, dir, "claims_a.csv", claimsHeader+oneClaim),
+		storetest.WriteFile(t, dir, "panel_ledger.csv", "supplier_name,licensee,model_number,serial_number\nAcme,Jinko,JKM400,A1\n"),
+		storetest.WriteFile(t, dir, "claims_b.csv", claimsHeader+strings.Replace(oneClaim, "PVD1", "PVD2", 1)),
+	}
+	st := storetest.MustOpen(t)
+	in := newIngester(st)
+	var mu sync.Mutex
+	seen := map[string]string{}
+	in.afterLoad = func(ctx context.Context, tx *sql.Tx) error {
+		var name, threads string
+		if err := tx.QueryRowContext(ctx, `SELECT name, current_setting('threads') FROM files WHERE file_id = (SELECT file_id FROM stage_file)`).Scan(&name, &threads); err != nil {
+			return err
+		}
+		mu.Lock()
+		seen[name] = threads
+		mu.Unlock()
+		return nil
+	}
+	conn := storetest.Conn(t, st.DB)
+	ids, err := reserveFileIDs(ctx, conn, len(files))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := textFunctions(ctx, conn); err != nil { // as Ingest does
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, "SET threads = 1"); err != nil { // the lanes' share, as Ingest sets it
+		t.Fatal(err)
+	}
+	results := make([]*FileResult, len(files))
+	var gate checkpointGate
+	share := &laneShare{running: 1, shared: 1, threads: 1, alone: 2}
+	if err := in.runLane(ctx, []int{0, 1, 2}, files, ids, results, &gate, share); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"claims_a.csv": "1", "panel_ledger.csv": "2", "claims_b.csv": "1"}
+	if !maps.Equal(seen, want) {
+		t.Fatalf("DuckDB threads while loading %v, want %v", seen, want)
+	}
+	if share.held != 0 || share.threads != 2 {
+		t.Fatalf("after the lane: %+v, want no hold and the store's 2 threads", share)
 	}
 }

@@ -11,13 +11,13 @@ import (
 
 // The rejects found before load's SQL runs (rows the reader cannot take,
 // XLSX cells it cannot read, text with a control character) wait in the temp
-// table scan_rejects for load to copy them into rejects with one INSERT. One
-// INSERT a reject took about 0.3 ms: a file whose every other row has one
-// cell too many (a trailing comma, as some exports write) spent 16 s on
-// 50,000 of them. A table with no rows is not made (a claims file has none,
-// and a statement per file adds up). The copy is not sorted by line (every
-// reader of rejects sorts): with the sort, 2.5M rejects (and their reasons)
-// peaked at 2.1 GB under a 1GB memory_limit, 1.2 GB without.
+// table scan_rejects for load to copy them into rejects, with the rejects of
+// the load SQL, in one INSERT (sql/load/rejects.sql). One INSERT a reject
+// took about 0.3 ms: a file whose every other row has one cell too many (a
+// trailing comma, as some exports write) spent 16 s on 50,000 of them. The
+// copy is not sorted by line (every reader of rejects sorts): with the sort,
+// 2.5M rejects (and their reasons) peaked at 2.1 GB under a 1GB memory_limit,
+// 1.2 GB without.
 
 // rejectsTable makes scan_rejects, if it is not made yet.
 func rejectsTable(ctx context.Context, conn *sql.Conn) error {

@@ -156,19 +156,24 @@ func (c *cancelAfterRead) Read(p []byte) (int, error) {
 	return c.r.Read(p)
 }
 
-// A row with a cell of megabytes is a reject of its own; the file's good rows
-// load, with their lines right, before and after it.
+// A row with a cell of megabytes, or of just over maxRowBytes, is a reject
+// of its own; the file's good rows load, with their lines right, before and
+// after it, and a row just under the bound loads.
 func TestIngestLongCellRejectsOnlyItsRow(t *testing.T) {
 	long := strings.Repeat("x", 3<<20)
+	over := strings.Repeat("y", 64<<10)
+	under := strings.Repeat("z", 60<<10)
 	p := storetest.WriteFile(t, t.TempDir(), "panel_ledger_long.csv", "\xEF\xBB\xBFsupplier_name,licensee,model_number,serial_number,reason\r\n"+
 		"Acme,Jinko,JKM400,S1,\r\n"+ // 2
 		"Acme,Jinko,JKM400,S2,\""+long+"\"\r\n"+ // 3
 		"Acme,Jinko,JKM400,S3,\"two\r\nlines\"\r\n"+ // 4-5
 		"Acme,Jinko,JKM400,S4,"+long+"\r\n"+ // 6
-		"Acme,Jinko,,S5,\r\n") // 7: a bad row after, at its own line
+		"Acme,Jinko,,S5,\r\n"+ // 7: a bad row after, at its own line
+		"Acme,Jinko,JKM400,S8,"+over+"\r\n"+ // 8
+		"Acme,Jinko,JKM400,S9,"+under+"\r\n") // 9
 	st := storetest.MustOpen(t)
 	r := only(t, ingest(t, st, p))
-	if r.Status != Loaded || r.Rows != 2 || r.Rejected != 3 {
+	if r.Status != Loaded || r.Rows != 3 || r.Rejected != 4 {
 		t.Fatalf("%s: %d loaded, %d rejected: %v", r.Status, r.Rows, r.Rejected, r.Err)
 	}
 	var got []string
@@ -176,10 +181,11 @@ func TestIngestLongCellRejectsOnlyItsRow(t *testing.T) {
 		got = append(got, rj.String())
 	}
 	storetest.AssertRows(t, got,
-		"panel_ledger_long.csv:3: row is 3.0 MiB long, more than 1.0 MiB: a cell this long is not data (not loaded)",
-		"panel_ledger_long.csv:6: row is 3.0 MiB long, more than 1.0 MiB: a cell this long is not data (not loaded)",
-		"panel_ledger_long.csv:7:3: model_number: required value is empty")
-	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT line, serial_norm FROM panel_ledger ORDER BY line"), "2|S1", "4|S3")
+		"panel_ledger_long.csv:3: row is 3.0 MiB long, more than 64 KiB: a cell this long is not data (not loaded)",
+		"panel_ledger_long.csv:6: row is 3.0 MiB long, more than 64 KiB: a cell this long is not data (not loaded)",
+		"panel_ledger_long.csv:7:3: model_number: required value is empty",
+		"panel_ledger_long.csv:8: row is 65 KiB long, more than 64 KiB: a cell this long is not data (not loaded)")
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT line, serial_norm, length(reason) FROM panel_ledger ORDER BY line"), "2|S1|NULL", "4|S3|10", "9|S9|61440") // "two\r\nlines"
 }
 
 // A carriage return that ends no line, outside quotes, rejects its row (the

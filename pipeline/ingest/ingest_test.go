@@ -637,13 +637,13 @@ func TestIngestListingsInBatches(t *testing.T) {
 	st := storetest.MustOpen(t)
 	var b strings.Builder
 	b.WriteString(claimsHeader)
-	const claims, each = 40, 100000    // 40 MB: two batches of checks, four of listings
+	const claims, each = 640, 6000     // 38 MB, rows of 60 KB: two batches of checks, four of listings
 	for i := claims - 1; i >= 0; i-- { // in reverse: the file's order is not claim_id order
 		serials := make([]string, each)
 		for j := range serials {
-			serials[j] = fmt.Sprintf("S%02d%06d", i, j)
+			serials[j] = fmt.Sprintf("S%03d%05d", i, j)
 		}
-		b.WriteString(claimLine(fmt.Sprintf("PVD%02d", i), map[string]string{"panel_serials": strings.Join(serials, ";")}))
+		b.WriteString(claimLine(fmt.Sprintf("PVD%03d", i), map[string]string{"panel_serials": strings.Join(serials, ";")}))
 	}
 	p := storetest.WriteFile(t, t.TempDir(), "claims_big.csv", b.String())
 	if r := only(t, ingest(t, st, p)); r.Rows != claims {
@@ -654,6 +654,6 @@ func TestIngestListingsInBatches(t *testing.T) {
 	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT count(*), count(*) FILTER (WHERE k < prev) FROM (
 		SELECT (claim_id, component, position) AS k, lag((claim_id, component, position)) OVER (ORDER BY rowid) AS prev FROM claim_serials)`),
 		fmt.Sprintf("%d|0", claims*(each+1)))
-	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT serial_norm FROM claim_serials WHERE claim_id = 'PVD17' AND component = 'panel' AND position = 100000`),
-		"S17099999")
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT serial_norm FROM claim_serials WHERE claim_id = 'PVD417' AND component = 'panel' AND position = 6000`),
+		"S41705999")
 }

@@ -102,6 +102,11 @@ func (in *Ingester) stageXLSX(ctx context.Context, conn *sql.Conn, path string, 
 				continue
 			}
 			row[0] = line
+			if size := rowBytes(cells); size > maxRowBytes {
+				bad = append(bad, Reject{Line: line,
+					Reason: fmt.Sprintf("row is %s long, more than %s: a cell this long is not data (not loaded)", sizeText(size), sizeText(maxRowBytes))})
+				continue
+			}
 			for i, c := range l.Columns {
 				row[i+1] = nil
 				p := l.Pos[i]
@@ -118,12 +123,6 @@ func (in *Ingester) stageXLSX(ctx context.Context, conn *sql.Conn, path string, 
 				}
 				if p < len(cells) {
 					v := cells[p]
-					if len(v) > maxRowBytes {
-						ref, _ := excelize.CoordinatesToCellName(p+1, int(line))
-						bad = append(bad, Reject{Line: line, Col: p + 1, Column: l.Header[p],
-							Reason: fmt.Sprintf("cell %s is %s long, more than %s: a cell this long is not data (not loaded)", ref, sizeText(int64(len(v))), sizeText(maxRowBytes))})
-						continue rowLoop
-					}
 					if c.Date && excelSerial.MatchString(v) {
 						v = excelDate(v, date1904)
 					}
@@ -233,4 +232,13 @@ func excelDate(v string, date1904 bool) string {
 		return t.Format("2006-01-02")
 	}
 	return t.Format("2006-01-02T15:04:05")
+}
+
+// rowBytes is the bytes of a row's cells, as maxRowBytes counts them.
+func rowBytes(cells []string) int64 {
+	var n int64
+	for _, c := range cells {
+		n += int64(len(c))
+	}
+	return n
 }

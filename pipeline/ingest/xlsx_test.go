@@ -3,6 +3,7 @@ package ingest
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -197,4 +198,40 @@ func TestIngestXLSXZipBombRejected(t *testing.T) {
 		t.Fatalf("%s %v\nwant %s", r.Status, r.Err, want)
 	}
 	t.Logf("peak RSS of the test process: %.0f MB", peakRSSMB())
+}
+
+// An XLSX row longer than maxRowBytes in all (a cell holds at most 32,767
+// characters, so a long row is several long cells) is a reject of its own;
+// a row just under it loads.
+func TestIngestXLSXLongRowRejectsOnlyItsRow(t *testing.T) {
+	serials := func(from int) string { // about 30,000 bytes: 4,285 serials
+		var b strings.Builder
+		for i := from; b.Len() < 30000-7; i++ {
+			if b.Len() > 0 {
+				b.WriteByte(';')
+			}
+			fmt.Fprintf(&b, "S%05d", i)
+		}
+		return b.String()
+	}
+	rows := claimRows("PVD1", 45717)
+	long := claimRows("PVD2", 45717)[1]
+	long[14], long[15] = serials(0), serials(10000) // panel and inverter serials: 60,000 bytes
+	long[13] = strings.Repeat("i", 6000)            // installer_id: the row past 64 KiB
+	under := claimRows("PVD3", 45717)[1]
+	under[14] = serials(20000)
+	rows = append(rows, long, under)
+	f := excelize.NewFile()
+	setRows(t, f, "Sheet1", rows)
+	st := storetest.MustOpen(t)
+	r := only(t, ingest(t, st, saveWorkbook(t, f, "claims_long.xlsx")))
+	if r.Status != Loaded || r.Rows != 2 || r.Rejected != 1 {
+		t.Fatalf("%+v", r)
+	}
+	want := "claims_long.xlsx:3: row is 65 KiB long, more than 64 KiB: a cell this long is not data (not loaded)"
+	if got := r.Rejects[0].String(); got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT claim_id, count(*) FROM claims JOIN claim_serials USING (file_id, claim_id) WHERE component = 'panel' GROUP BY 1 ORDER BY 1"),
+		"PVD1|1", "PVD3|4285")
 }

@@ -194,7 +194,8 @@ ORDER BY line;
 -- listings, for LoadClaimSerials to make one batch at a time: DuckDB 1.1
 -- makes the lists of a whole chunk of claims (2,048) at once, and a file of
 -- 200 claims that each list 68,000 serials (every row just under the 1 MiB a
--- row may have) peaked at 2.8 GB.
+-- row could have then) peaked at 2.8 GB; rows are now at most 64 KiB
+-- (pipeline/ingest maxRowBytes), and a file of many claims needs batches too.
 CREATE OR REPLACE TEMP TABLE listing_batch AS
 SELECT line, (sum(listings) OVER (ORDER BY claim_id ROWS UNBOUNDED PRECEDING) - listings) // 1000000 AS batch
 FROM checked WHERE line NOT IN (SELECT line FROM bad);

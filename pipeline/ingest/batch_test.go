@@ -243,11 +243,39 @@ func TestIngestClaimsBatchKill9(t *testing.T) {
 	assertClaimsRunRows(t, st.DB, "a", "b", "c")
 }
 
+// runAsOneLane loads files with in.runLane as one lane, set up as Ingest
+// sets one up (file ids taken, text functions registered, DuckDB's threads
+// at share's), and returns their results.
+func runAsOneLane(t *testing.T, in *Ingester, files []string, share *laneShare) []*FileResult {
+	t.Helper()
+	ctx := context.Background()
+	conn := storetest.Conn(t, in.Store.DB)
+	ids, err := reserveFileIDs(ctx, conn, len(files))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := textFunctions(ctx, conn); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf("SET threads = %d", share.threads)); err != nil {
+		t.Fatal(err)
+	}
+	lane := make([]int, len(files))
+	for i := range lane {
+		lane[i] = i
+	}
+	results := make([]*FileResult, len(files))
+	var gate checkpointGate
+	if err := in.runLane(ctx, lane, files, ids, results, &gate, share); err != nil {
+		t.Fatal(err)
+	}
+	return results
+}
+
 // XLSX claims files share a batch with CSV ones in a lane (runLane run
 // directly, the three files in one lane), each row at its own line: an XLSX
 // file is staged with its lines as read, not from row ids.
 func TestIngestClaimsBatchXLSX(t *testing.T) {
-	ctx := context.Background()
 	dir := t.TempDir()
 	var files []string
 	for _, tag := range []string{"a", "b"} {
@@ -272,19 +300,7 @@ func TestIngestClaimsBatchXLSX(t *testing.T) {
 	st := storetest.MustOpen(t)
 	in := newIngester(st)
 	txids := txidsWhileLoading(in, nil)
-	conn := storetest.Conn(t, st.DB)
-	ids, err := reserveFileIDs(ctx, conn, len(files))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := textFunctions(ctx, conn); err != nil { // as Ingest does
-		t.Fatal(err)
-	}
-	results := make([]*FileResult, len(files))
-	var gate checkpointGate
-	if err := in.runLane(ctx, []int{0, 1, 2}, files, ids, results, &gate, &laneShare{running: 1, shared: 1, threads: 1, alone: 1}); err != nil {
-		t.Fatal(err)
-	}
+	results := runAsOneLane(t, in, files, &laneShare{running: 1, shared: 1, threads: 1, alone: 1})
 	for _, r := range results {
 		if r == nil || r.Status != Loaded {
 			t.Fatalf("results %v", results)

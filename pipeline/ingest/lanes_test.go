@@ -412,7 +412,6 @@ func TestLaneShareHoldsOneThreadForClaims(t *testing.T) {
 // between them on the store's threads (runLane run directly, as one lane
 // left loading alone).
 func TestIngestClaimsOnOneThread(t *testing.T) {
-	ctx := context.Background()
 	dir := t.TempDir()
 	files := []string{
 		storetest.WriteFile(t, dir, "claims_a.csv", claimsHeader+oneClaim),
@@ -433,23 +432,8 @@ func TestIngestClaimsOnOneThread(t *testing.T) {
 		mu.Unlock()
 		return nil
 	}
-	conn := storetest.Conn(t, st.DB)
-	ids, err := reserveFileIDs(ctx, conn, len(files))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := textFunctions(ctx, conn); err != nil { // as Ingest does
-		t.Fatal(err)
-	}
-	if _, err := conn.ExecContext(ctx, "SET threads = 1"); err != nil { // the lanes' share, as Ingest sets it
-		t.Fatal(err)
-	}
-	results := make([]*FileResult, len(files))
-	var gate checkpointGate
 	share := &laneShare{running: 1, shared: 1, threads: 1, alone: 2}
-	if err := in.runLane(ctx, []int{0, 1, 2}, files, ids, results, &gate, share); err != nil {
-		t.Fatal(err)
-	}
+	runAsOneLane(t, in, files, share)
 	want := map[string]string{"claims_a.csv": "1", "panel_ledger.csv": "2", "claims_b.csv": "1"}
 	if !maps.Equal(seen, want) {
 		t.Fatalf("DuckDB threads while loading %v, want %v", seen, want)

@@ -348,8 +348,9 @@ func (in *Ingester) runLane(ctx context.Context, lane []int, files []string, ids
 		}
 		// a claims batch holds only claims files: when the next file is of
 		// another kind, the lane's claims have committed
+		claims := isClaimsFile(files[i])
 		var err error
-		switch claims := isClaimsFile(files[i]); {
+		switch {
 		case claims && !held:
 			err = share.hold(ctx, conn)
 		case !claims && held:
@@ -360,12 +361,12 @@ func (in *Ingester) runLane(ctx context.Context, lane []int, files []string, ids
 		if err != nil {
 			return fmt.Errorf("ingest: %w", err)
 		}
-		held = isClaimsFile(files[i])
+		held = claims
 		// A lane in an open batch stays inside the gate between its files.
 		if !b.open() {
 			gate.enter()
 		}
-		b.mayKeep = isClaimsFile(files[i]) && n+1 < len(lane) && isClaimsFile(files[lane[n+1]])
+		b.mayKeep = claims && n+1 < len(lane) && isClaimsFile(files[lane[n+1]])
 		res, err := in.loadFile(ctx, conn, files[i], ids[i], first, gate, b)
 		if err == nil && b.open() && !b.mayKeep {
 			// a file skipped in an open batch, the last claims file of its run

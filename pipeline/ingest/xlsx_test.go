@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"stcrecon/pipeline/store"
 	"stcrecon/pipeline/storetest"
 
 	"github.com/xuri/excelize/v2"
@@ -124,15 +125,22 @@ func TestIngestXLSXFormulaWithoutCachedValue(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := storetest.MustOpen(t)
-	r := only(t, ingest(t, st, saveWorkbook(t, f, "claims_formula.xlsx")))
-	if r.Status != Loaded || r.Rows != 1 || r.Rejected != 1 {
+	loadsWithOneReject(t, st, f, "claims_formula.xlsx", 1,
+		"claims_formula.xlsx:3:13: stcs_claimed: cell M3 holds a formula with no cached value (the workbook was saved without calculating): open and save it in a spreadsheet, or paste values")
+	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT claim_id FROM claims"), "PVD1")
+}
+
+// loadsWithOneReject ingests workbook f saved as name, and checks that it
+// loads rows rows and rejects one, want.
+func loadsWithOneReject(t *testing.T, st *store.Store, f *excelize.File, name string, rows int64, want string) {
+	t.Helper()
+	r := only(t, ingest(t, st, saveWorkbook(t, f, name)))
+	if r.Status != Loaded || r.Rows != rows || r.Rejected != 1 {
 		t.Fatalf("%+v", r)
 	}
-	want := "claims_formula.xlsx:3:13: stcs_claimed: cell M3 holds a formula with no cached value (the workbook was saved without calculating): open and save it in a spreadsheet, or paste values"
 	if got := r.Rejects[0].String(); got != want {
 		t.Fatalf("got  %s\nwant %s", got, want)
 	}
-	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT claim_id FROM claims"), "PVD1")
 }
 
 // zipBomb writes a workbook of about 300 KB whose styles part inflates to
@@ -224,14 +232,8 @@ func TestIngestXLSXLongRowRejectsOnlyItsRow(t *testing.T) {
 	f := excelize.NewFile()
 	setRows(t, f, "Sheet1", rows)
 	st := storetest.MustOpen(t)
-	r := only(t, ingest(t, st, saveWorkbook(t, f, "claims_long.xlsx")))
-	if r.Status != Loaded || r.Rows != 2 || r.Rejected != 1 {
-		t.Fatalf("%+v", r)
-	}
-	want := "claims_long.xlsx:3: row is 65 KiB long, more than 64 KiB: a cell this long is not data (not loaded)"
-	if got := r.Rejects[0].String(); got != want {
-		t.Fatalf("got  %s\nwant %s", got, want)
-	}
+	loadsWithOneReject(t, st, f, "claims_long.xlsx", 2,
+		"claims_long.xlsx:3: row is 65 KiB long, more than 64 KiB: a cell this long is not data (not loaded)")
 	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT claim_id, count(*) FROM claims JOIN claim_serials USING (file_id, claim_id) WHERE component = 'panel' GROUP BY 1 ORDER BY 1"),
 		"PVD1|1", "PVD3|4285")
 }

@@ -102,9 +102,13 @@ func (in *Ingester) stageXLSX(ctx context.Context, conn *sql.Conn, path string, 
 				continue
 			}
 			row[0] = line
-			if size := rowBytes(cells); size > maxRowBytes {
-				bad = append(bad, Reject{Line: line,
-					Reason: fmt.Sprintf("row is %s long, more than %s: a cell this long is not data (not loaded)", sizeText(size), sizeText(maxRowBytes))})
+			if size, longest := rowBytes(cells); size > maxRowBytes {
+				r := Reject{Line: line, Col: longest + 1,
+					Reason: fmt.Sprintf("row is %s long, more than %s: a cell this long is not data (not loaded)", sizeText(size), sizeText(maxRowBytes))}
+				if longest < len(l.Header) {
+					r.Column = l.Header[longest]
+				}
+				bad = append(bad, r)
 				continue
 			}
 			for i, c := range l.Columns {
@@ -234,11 +238,14 @@ func excelDate(v string, date1904 bool) string {
 	return t.Format("2006-01-02T15:04:05")
 }
 
-// rowBytes is the bytes of a row's cells, as maxRowBytes counts them.
-func rowBytes(cells []string) int64 {
-	var n int64
-	for _, c := range cells {
+// rowBytes is the bytes of a row's cells, as maxRowBytes counts them, and
+// the position of its longest cell (the one a reject of the row names).
+func rowBytes(cells []string) (n int64, longest int) {
+	for i, c := range cells {
 		n += int64(len(c))
+		if len(c) > len(cells[longest]) {
+			longest = i
+		}
 	}
-	return n
+	return n, longest
 }

@@ -209,8 +209,8 @@ func TestIngestXLSXZipBombRejected(t *testing.T) {
 }
 
 // An XLSX row longer than maxRowBytes in all (a cell holds at most 32,767
-// characters, so a long row is several long cells) is a reject of its own;
-// a row just under it loads.
+// characters, so a long row is several long cells) is a reject of its own,
+// naming its longest cell's column; a row just under it loads.
 func TestIngestXLSXLongRowRejectsOnlyItsRow(t *testing.T) {
 	serials := func(from int) string { // about 30,000 bytes: 4,285 serials
 		var b strings.Builder
@@ -233,7 +233,7 @@ func TestIngestXLSXLongRowRejectsOnlyItsRow(t *testing.T) {
 	setRows(t, f, "Sheet1", rows)
 	st := storetest.MustOpen(t)
 	loadsWithOneReject(t, st, f, "claims_long.xlsx", 2,
-		"claims_long.xlsx:3: row is 65 KiB long, more than 64 KiB: a cell this long is not data (not loaded)")
+		"claims_long.xlsx:3:15: panel_serials: row is 65 KiB long, more than 64 KiB: a cell this long is not data (not loaded)")
 	storetest.AssertRows(t, storetest.Query(t, st.DB, "SELECT claim_id, count(*) FROM claims JOIN claim_serials USING (file_id, claim_id) WHERE component = 'panel' GROUP BY 1 ORDER BY 1"),
 		"PVD1|1", "PVD3|4285")
 }

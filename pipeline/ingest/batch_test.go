@@ -339,3 +339,32 @@ func TestClaimsBatchKeep(t *testing.T) {
 		}
 	}
 }
+
+// A file whose staging fails because the run was stopped is not rejected:
+// ingestFile gives the stop, and records nothing. Before, it was rejected as
+// if it were bad, which settles an open claims batch and begins a
+// transaction of its own on a connection whose cancelled transaction may
+// still be rolling back ("multiple Tx" in go-duckdb, seen once in
+// TestIngestFailureInOneLaneStopsBoth).
+func TestIngestStoppedWhileStagingRejectsNothing(t *testing.T) {
+	p := storetest.WriteFile(t, t.TempDir(), "claims_1.csv", claimsHeader+oneClaim)
+	st := storetest.MustOpen(t)
+	in := newIngester(st)
+	conn := storetest.Conn(t, st.DB)
+	ids, err := reserveFileIDs(context.Background(), conn, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	in.beforeStage = func(context.Context, *sql.Conn, string) error {
+		cancel()
+		return errors.New("staging interrupted")
+	}
+	var gate checkpointGate
+	res, err := in.ingestFile(ctx, conn, p, ids[0], readFirst(context.Background(), p), &gate, &claimsBatch{})
+	if !errors.Is(err, context.Canceled) || res.Status == Rejected {
+		t.Fatalf("%s, %v; want the stop (%v), not a rejection", res.Status, err, context.Canceled)
+	}
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT count(*) FROM files`), "0")
+}

@@ -772,6 +772,11 @@ func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string,
 	var size int64
 	var sum string
 	reject := func(e error) (FileResult, error) {
+		if err := ctx.Err(); err != nil {
+			// the run was stopped (what failed may be that): nothing is
+			// rejected, and the caller rolls back an open batch
+			return res, err
+		}
 		var fe *FileError
 		if !errors.As(e, &fe) {
 			fe = &FileError{Msg: e.Error()}
@@ -787,9 +792,6 @@ func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string,
 	}
 	file, scan, err := first.file, first.scan, first.err
 	if err != nil {
-		if ctx.Err() != nil {
-			return res, ctx.Err()
-		}
 		return reject(&FileError{Msg: "cannot read the file: " + unwrapPath(err)})
 	}
 	size, sum = file.size, file.sum
@@ -876,9 +878,6 @@ func (in *Ingester) ingestFile(ctx context.Context, conn *sql.Conn, path string,
 		}
 		var bad []Reject
 		if layout, bad, err = in.stageXLSX(ctx, conn, link, kind, name); err != nil {
-			if ctx.Err() != nil {
-				return res, ctx.Err()
-			}
 			return reject(err)
 		}
 		if nBad, err = stageRejectList(ctx, conn, bad); err != nil {

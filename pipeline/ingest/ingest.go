@@ -1036,7 +1036,7 @@ func listRejects(ctx context.Context, tx *sql.Tx, name string, fileID int64, res
 }
 
 // tempNames are the temp tables and views a file's load makes.
-var tempNames = []string{"stage", "stage_read", "stage_raw", "stage_shifts", "check_batch", "check_rows", "checked", "bad", "lookup", "stage_file", "names", "scan_rejects", "listing_batch"}
+var tempNames = []string{"stage", "stage_read", "stage_raw", "stage_shifts", "check_batch", "check_rows", "checked", "bad", "lookup", "stage_file", "names", "scan_rejects", "listing_batch", "repeated"}
 
 // loadStatements are the statements of load/<kind>.sql, with load/rejects.sql
 // after the last statement named Check...: the Check statements leave the
@@ -1055,34 +1055,68 @@ func loadStatements(kind Kind) []string {
 }
 
 // runBatches runs stmt, and returns the rows it wrote. A statement with a
-// "-- batches: " comment line runs once a batch: the query there gives how
-// many, and the DuckDB variable batch is 0, 1, ... in turn.
+// "-- batches: " comment line runs once a batch: the query there returns a
+// row per batch, and each of its columns is set as the DuckDB variable of
+// its name before the batch runs (a filter on getvariable('first_line') is
+// a constant to DuckDB, so it skips the row groups outside it).
 func runBatches(ctx context.Context, tx *sql.Tx, stmt string) (int64, error) {
-	n := int64(1)
 	q, batched := commentOf(stmt, "batches")
-	if batched {
-		if err := tx.QueryRowContext(ctx, q).Scan(&n); err != nil {
-			return 0, fmt.Errorf("batches: %w", err)
-		}
+	if !batched {
+		return execRows(ctx, tx, stmt)
+	}
+	names, batches, err := batchRows(ctx, tx, q)
+	if err != nil {
+		return 0, fmt.Errorf("batches: %w", err)
 	}
 	var rows int64
-	for i := range n {
-		if batched {
-			if _, err := tx.ExecContext(ctx, `SET VARIABLE batch = ?::BIGINT`, i); err != nil {
-				return 0, err
+	for _, vals := range batches {
+		for i, name := range names {
+			if _, err := tx.ExecContext(ctx, `SET VARIABLE `+name+` = ?`, vals[i]); err != nil {
+				return 0, fmt.Errorf("batches: %s: %w", name, err)
 			}
 		}
-		r, err := tx.ExecContext(ctx, stmt)
-		if err != nil {
-			return 0, err
-		}
-		k, err := r.RowsAffected()
+		k, err := execRows(ctx, tx, stmt)
 		if err != nil {
 			return 0, err
 		}
 		rows += k
 	}
 	return rows, nil
+}
+
+// batchRows reads the rows of a "-- batches: " query, and its column names.
+func batchRows(ctx context.Context, tx *sql.Tx, q string) ([]string, [][]any, error) {
+	rs, err := tx.QueryContext(ctx, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rs.Close()
+	names, err := rs.Columns()
+	if err != nil {
+		return nil, nil, err
+	}
+	var batches [][]any
+	for rs.Next() {
+		vals := make([]any, len(names))
+		ptrs := make([]any, len(names))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rs.Scan(ptrs...); err != nil {
+			return nil, nil, err
+		}
+		batches = append(batches, vals)
+	}
+	return names, batches, rs.Err()
+}
+
+// execRows runs stmt and returns the rows it wrote.
+func execRows(ctx context.Context, tx *sql.Tx, stmt string) (int64, error) {
+	r, err := tx.ExecContext(ctx, stmt)
+	if err != nil {
+		return 0, err
+	}
+	return r.RowsAffected()
 }
 
 // whenOf is the query of a statement's "-- when: " comment line, if it has

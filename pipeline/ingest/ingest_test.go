@@ -602,8 +602,9 @@ func TestIngestListingsStoredByClaim(t *testing.T) {
 		"PVD3|inverter|1|IC", "PVD3|panel|1|C2", "PVD3|panel|2|C1")
 }
 
-// A statement with a "-- batches: " line runs once a batch, the DuckDB
-// variable batch set to each in turn, and its rows are summed.
+// A statement with a "-- batches: " line runs once a row of its query, that
+// row's columns set as DuckDB variables of their names, and its rows are
+// summed.
 func TestRunBatches(t *testing.T) {
 	ctx := context.Background()
 	st := storetest.MustOpen(t)
@@ -613,23 +614,29 @@ func TestRunBatches(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE got (batch BIGINT)`); err != nil {
+	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE got (batch BIGINT, first_line BIGINT, tag VARCHAR)`); err != nil {
 		t.Fatal(err)
 	}
-	n, err := runBatches(ctx, tx, "-- name: Twice\n-- batches: SELECT 3\nINSERT INTO got SELECT getvariable('batch') FROM range(2)")
+	n, err := runBatches(ctx, tx, "-- name: Thrice\n-- batches: SELECT range AS batch, 10 * range AS first_line, 'b' || range AS tag FROM range(3)\n"+
+		"INSERT INTO got SELECT getvariable('batch'), getvariable('first_line'), getvariable('tag') FROM range(2)")
 	if err != nil || n != 6 {
 		t.Fatalf("%d rows, %v; want 6", n, err)
 	}
-	storetest.AssertRows(t, storetest.Query(t, tx, `SELECT batch, count(*) FROM got GROUP BY 1 ORDER BY 1`), "0|2", "1|2", "2|2")
-	if n, err := runBatches(ctx, tx, "-- name: None\n-- batches: SELECT 0\nINSERT INTO got VALUES (9)"); err != nil || n != 0 {
+	storetest.AssertRows(t, storetest.Query(t, tx, `SELECT batch, first_line, tag, count(*) FROM got GROUP BY ALL ORDER BY 1`),
+		"0|0|b0|2", "1|10|b1|2", "2|20|b2|2")
+	if n, err := runBatches(ctx, tx, "-- name: None\n-- batches: SELECT 1 AS batch WHERE false\nINSERT INTO got VALUES (9, 9, 'x')"); err != nil || n != 0 {
 		t.Fatalf("no batch: %d rows, %v", n, err)
+	}
+	if n, err := runBatches(ctx, tx, "-- name: Once\nINSERT INTO got VALUES (9, 9, 'x')"); err != nil || n != 1 {
+		t.Fatalf("not batched: %d rows, %v", n, err)
 	}
 }
 
 // A claims file of more than 32 MB of serial cells is checked a batch at a
 // time (CheckClaimsBatches), and one of more than a million listings makes
-// them a batch at a time (ListingBatches): every claim and listing, the
-// listings in claim_id order across the batches.
+// them a batch at a time (ListingBatches), each batch a range of lines:
+// every claim and listing, the claims in line order, each batch's listings
+// in claim_id order.
 func TestIngestListingsInBatches(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a 40 MB claims file")
@@ -643,17 +650,30 @@ func TestIngestListingsInBatches(t *testing.T) {
 		for j := range serials {
 			serials[j] = fmt.Sprintf("S%03d%05d", i, j)
 		}
-		b.WriteString(claimLine(fmt.Sprintf("PVD%03d", i), map[string]string{"panel_serials": strings.Join(serials, ";")}))
+		list := strings.Join(serials, ";")
+		if i%10 == 0 { // a list on two lines: the lines after it shift
+			list = serials[0] + "\n" + strings.Join(serials[1:], ";")
+		}
+		b.WriteString(claimLine(fmt.Sprintf("PVD%03d", i), map[string]string{"panel_serials": list}))
 	}
 	p := storetest.WriteFile(t, t.TempDir(), "claims_big.csv", b.String())
 	if r := only(t, ingest(t, st, p)); r.Rows != claims {
 		t.Fatalf("%+v", r)
 	}
-	// r.Rows counts what was staged: the claims stored are counted here
-	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT count(*), count(DISTINCT claim_id) FROM claims`), fmt.Sprintf("%d|%d", claims, claims))
+	// r.Rows counts what was staged: the claims stored are counted here,
+	// in line order (the file's last claim, PVD000, is on line 2 + 639 + 63
+	// lists of two lines)
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT count(*), count(DISTINCT claim_id), count(*) FILTER (WHERE line <= prev), max(line) FROM (
+		SELECT claim_id, line, lag(line) OVER (ORDER BY rowid) AS prev FROM claims)`), fmt.Sprintf("%d|%d|0|704", claims, claims))
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT line FROM claims WHERE claim_id = 'PVD000'`), "704")
+	// 3.84M listings, in four batches of lines of about a million: three
+	// times the listings go back to a smaller claim_id, where the next batch
+	// begins.
 	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT count(*), count(*) FILTER (WHERE k < prev) FROM (
 		SELECT (claim_id, component, position) AS k, lag((claim_id, component, position)) OVER (ORDER BY rowid) AS prev FROM claim_serials)`),
-		fmt.Sprintf("%d|0", claims*(each+1)))
+		fmt.Sprintf("%d|3", claims*(each+1)))
 	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT serial_norm FROM claim_serials WHERE claim_id = 'PVD417' AND component = 'panel' AND position = 6000`),
 		"S41705999")
+	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT position, serial_norm FROM claim_serials WHERE claim_id = 'PVD420' AND component = 'panel' AND position <= 2 ORDER BY 1`),
+		"1|S42000000", "2|S42000001")
 }

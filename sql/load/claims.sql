@@ -3,10 +3,27 @@
 -- for CheckClaims to type and split a batch at a time: DuckDB 1.1 splits the
 -- lists of a whole chunk of rows (2,048) at once, and a file of 200 claims
 -- that each list 60,000 serials separated by ', ' peaked at 3.1 GB. An
--- ordinary claims file is one batch.
+-- ordinary claims file is one batch. A batch is a range of lines, from
+-- first_line to last_line. The running sum is over blocks of 16 lines, not
+-- over the rows: DuckDB 1.1 holds a window's every row in memory, and a
+-- window over the 5M rows of a 590 MB file went past the 1.5 GB a file may
+-- take (data contract §1).
 CREATE OR REPLACE TEMP TABLE check_batch AS
-SELECT line, (sum(n) OVER (ORDER BY line ROWS UNBOUNDED PRECEDING) - n) // 33554432 AS batch
-FROM (SELECT line, coalesce(length(panel_serials), 0) + coalesce(length(inverter_serials), 0) AS n FROM stage);
+SELECT batch, min(first_line) AS first_line, max(last_line) AS last_line
+FROM (
+    SELECT first_line, last_line, (sum(n) OVER (ORDER BY block ROWS UNBOUNDED PRECEDING) - n) // 33554432 AS batch
+    FROM (
+        SELECT line // 16 AS block, min(line) AS first_line, max(line) AS last_line,
+            sum(coalesce(length(panel_serials), 0) + coalesce(length(inverter_serials), 0)) AS n
+        FROM stage GROUP BY block))
+GROUP BY batch;
+
+-- name: CheckClaimsRepeated
+-- The claim_ids used on more than one line of the file (nearly always
+-- none), with the first: a later line's row is a reject.
+CREATE OR REPLACE TEMP TABLE repeated AS
+SELECT cell(claim_id) AS id, min(line) AS first_line
+FROM stage GROUP BY ALL HAVING count(*) > 1;
 
 -- name: CheckClaimsRows
 -- A claim row is typed; its serial lists are split here, once. Nearly every
@@ -17,15 +34,10 @@ FROM (SELECT line, coalesce(length(panel_serials), 0) + coalesce(length(inverter
 -- white space and separators, and no E+ or E- before a digit (the guards of
 -- the serial rules).
 -- Only suspect rows have their problems listed (CheckClaimsProblems).
--- A view of the rows of the batch getvariable('batch') (CheckClaimsBatches):
--- CheckClaims writes them to checked.
+-- A view of the rows of the batch of lines first_line to last_line
+-- (CheckClaimsBatches): CheckClaims writes them to checked.
 CREATE OR REPLACE TEMP VIEW check_rows AS
-WITH repeated AS (
-    -- the claim_ids used on more than one line (nearly always none)
-    SELECT cell(claim_id) AS id, min(line) AS first_line
-    FROM stage GROUP BY ALL HAVING count(*) > 1
-),
-typed AS (
+WITH typed AS (
     SELECT s.*,
         cell(s.claim_id) AS id,
         r.first_line,
@@ -42,8 +54,8 @@ typed AS (
         -- serial's upper case (LoadClaimSerials).
         regexp_full_match(panel_serials, '[A-Za-z0-9./_-]+(;[A-Za-z0-9./_-]+)*') AS panel_plain,
         regexp_full_match(inverter_serials, '[A-Za-z0-9./_-]+(;[A-Za-z0-9./_-]+)*') AS inverter_plain
-    FROM stage s JOIN check_batch b USING (line) LEFT JOIN repeated r ON r.id = cell(s.claim_id)
-    WHERE b.batch = getvariable('batch')
+    FROM stage s LEFT JOIN repeated r ON r.id = cell(s.claim_id)
+    WHERE s.line BETWEEN getvariable('first_line') AND getvariable('last_line')
 ),
 flagged AS (
     -- *_split is the split list of a cell that is not plain, its serials
@@ -100,7 +112,13 @@ FROM flagged;
 CREATE OR REPLACE TEMP TABLE checked AS SELECT * FROM check_rows LIMIT 0;
 
 -- name: CheckClaims
--- batches: SELECT coalesce(max(batch) + 1, 0) FROM check_batch
+-- batches: SELECT first_line, last_line FROM check_batch ORDER BY batch
+-- checked is filled a batch of lines at a time, in line order: stage is in
+-- line order, and DuckDB keeps it on the one thread claims files load on
+-- (pipeline/ingest laneShare). So LoadClaims stores the claims in line order
+-- without a sort, and a batch of lines reads only its row groups of checked
+-- (LoadClaimSerials). Not sorted here: a sort of each batch took the 590 MB
+-- file of 5M claims to 1.75 GB, 1.13 GB without.
 INSERT INTO checked SELECT * FROM check_rows;
 
 -- name: CheckClaimsBad
@@ -173,6 +191,8 @@ SELECT line, problems FROM (
 WHERE len(problems) > 0;
 
 -- name: LoadClaims
+-- In line order, checked's (CheckClaims). A sort of every row here, 5M
+-- claims of a 590 MB file, took 1.9 GB.
 INSERT INTO claims
 SELECT f.file_id, line, claim_id, submitted_on, installed_on, postcode,
     rated_output_kw, panel_count,
@@ -186,31 +206,39 @@ SELECT f.file_id, line, claim_id, submitted_on, installed_on, postcode,
     CASE WHEN NOT panel_plain THEN panel_serials END,
     CASE WHEN NOT inverter_plain THEN inverter_serials END
 FROM checked CROSS JOIN stage_file f
-WHERE line NOT IN (SELECT line FROM bad)
-ORDER BY line;
+WHERE line NOT IN (SELECT line FROM bad);
 
 -- name: ListingBatches
--- The loaded claims in claim_id order, cut into batches of about a million
+-- The loaded claims in line order, cut into batches of about a million
 -- listings, for LoadClaimSerials to make one batch at a time: DuckDB 1.1
 -- makes the lists of a whole chunk of claims (2,048) at once, and a file of
 -- 200 claims that each list 68,000 serials (every row just under the 1 MiB a
 -- row could have then) peaked at 2.8 GB; rows are now at most 64 KiB
 -- (pipeline/ingest maxRowBytes), and a file of many claims needs batches too.
+-- A batch is a range of lines, summed by blocks of 16 lines as in
+-- CheckClaimsBatches.
 CREATE OR REPLACE TEMP TABLE listing_batch AS
-SELECT line, (sum(listings) OVER (ORDER BY claim_id ROWS UNBOUNDED PRECEDING) - listings) // 1000000 AS batch
-FROM checked WHERE line NOT IN (SELECT line FROM bad);
+SELECT batch, min(first_line) AS first_line, max(last_line) AS last_line
+FROM (
+    SELECT first_line, last_line, (sum(n) OVER (ORDER BY block ROWS UNBOUNDED PRECEDING) - n) // 1000000 AS batch
+    FROM (
+        SELECT line // 16 AS block, min(line) AS first_line, max(line) AS last_line, sum(listings) AS n
+        FROM checked WHERE line NOT IN (SELECT line FROM bad) GROUP BY block))
+GROUP BY batch;
 
 -- name: LoadClaimSerials
--- batches: SELECT coalesce(max(batch) + 1, 0) FROM listing_batch
+-- batches: SELECT first_line, last_line FROM listing_batch ORDER BY batch
 -- One row per listed serial, in list order, with the key of its serial
 -- (serial_key, sql/schema/13_triage_keys.sql). A plain list's serials need
 -- no trimming or white space removed: their key is their upper case. The
 -- serial as written is kept only where it is not its key
 -- (sql/schema/18_listing_as_written.sql). It runs once a batch of
--- ListingBatches, getvariable('batch') the batch.
--- The listings go in by claim_id, component and position, so a lookup of one
--- claim's listings (sql/audit/older_serials.sql) reads the one or two row
--- groups whose claim_id ranges hold it. The claims are sorted, each claim's
+-- ListingBatches, the batch's lines first_line to last_line.
+-- A batch's listings go in by claim_id, component and position, so a lookup
+-- of one claim's listings (sql/audit/older_serials.sql) reads the one or two
+-- row groups whose claim_id ranges hold it (of each batch: a file of more
+-- than a million listings that is not in claim_id order is sorted a batch
+-- at a time). The claims are sorted, each claim's
 -- listings made in that order, not the listings sorted: DuckDB 1.1's sort of
 -- a 56 MB file's 2.9M listings, with their text, peaked at 1.55 GB, beyond
 -- ingest's 1GB memory_limit; 0.59 GB this way.
@@ -226,8 +254,9 @@ FROM (
             SELECT claim_id, inverter_plain, panel_plain,
                 string_split(coalesce(inverter_split, inverter_serials), ';') AS inverter,
                 string_split(coalesce(panel_split, panel_serials), ';') AS panel
-            FROM checked JOIN listing_batch USING (line)
-            WHERE batch = getvariable('batch')
+            FROM checked
+            WHERE line BETWEEN getvariable('first_line') AND getvariable('last_line')
+                AND line NOT IN (SELECT line FROM bad)
             ORDER BY claim_id)
     )
 );

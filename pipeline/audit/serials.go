@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"stcrecon/pipeline/store"
 	queries "stcrecon/sql"
 )
 
@@ -129,32 +130,11 @@ func listingRows(ctx context.Context, tx *sql.Tx) (int64, error) {
 	return listings, nil
 }
 
-// queryRows reads every row of query, each as its column values; never nil,
-// so an empty result stays apart from "nothing asked". The rows are read
-// whole before lookUp runs statements on the same transaction.
+// queryRows reads every row of query (store.QueryRows): read whole before
+// lookUp runs statements on the same transaction.
 func queryRows(ctx context.Context, tx *sql.Tx, query string, args ...any) ([][]any, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return nil, err
-	}
-	out := [][]any{}
-	for rows.Next() {
-		row := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range row {
-			ptrs[i] = &row[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			return nil, err
-		}
-		out = append(out, row)
-	}
-	return out, rows.Err()
+	_, rows, err := store.QueryRows(ctx, tx, query, args...)
+	return rows, err
 }
 
 // lookupBatch is how many lookups one statement makes (lookUp). A lookup was

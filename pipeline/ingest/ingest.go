@@ -1064,7 +1064,7 @@ func runBatches(ctx context.Context, tx *sql.Tx, stmt string) (int64, error) {
 	if !batched {
 		return execRows(ctx, tx, stmt)
 	}
-	names, batches, err := batchRows(ctx, tx, q)
+	names, batches, err := store.QueryRows(ctx, tx, q)
 	if err != nil {
 		return 0, fmt.Errorf("batches: %w", err)
 	}
@@ -1082,32 +1082,6 @@ func runBatches(ctx context.Context, tx *sql.Tx, stmt string) (int64, error) {
 		rows += k
 	}
 	return rows, nil
-}
-
-// batchRows reads the rows of a "-- batches: " query, and its column names.
-func batchRows(ctx context.Context, tx *sql.Tx, q string) ([]string, [][]any, error) {
-	rs, err := tx.QueryContext(ctx, q)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rs.Close()
-	names, err := rs.Columns()
-	if err != nil {
-		return nil, nil, err
-	}
-	var batches [][]any
-	for rs.Next() {
-		vals := make([]any, len(names))
-		ptrs := make([]any, len(names))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rs.Scan(ptrs...); err != nil {
-			return nil, nil, err
-		}
-		batches = append(batches, vals)
-	}
-	return names, batches, rs.Err()
 }
 
 // execRows runs stmt and returns the rows it wrote.

@@ -192,6 +192,35 @@ type Execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
+// QueryRows reads every row of query, each a cell per column as the driver
+// gives it, and the columns' names: for the few rows Go drives a step with
+// (the batches of a load statement, the lookups of an audit). The rows are
+// never nil, so an empty result stays apart from "nothing asked".
+func QueryRows(ctx context.Context, db Querier, query string, args ...any) ([]string, [][]any, error) {
+	rs, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rs.Close()
+	cols, err := rs.Columns()
+	if err != nil {
+		return nil, nil, err
+	}
+	out := [][]any{}
+	for rs.Next() {
+		row := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range row {
+			ptrs[i] = &row[i]
+		}
+		if err := rs.Scan(ptrs...); err != nil {
+			return nil, nil, err
+		}
+		out = append(out, row)
+	}
+	return cols, out, rs.Err()
+}
+
 // ExecFile runs every statement of one embedded SQL file; args go to the
 // statements that take parameters.
 func ExecFile(ctx context.Context, db Execer, name string, args ...any) error {

@@ -6,9 +6,10 @@ import (
 	"strconv"
 )
 
-// Querier is a connection or a transaction.
+// Querier is a connection or a transaction (or a *sql.DB).
 type Querier interface {
 	Execer
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 

@@ -87,31 +87,20 @@ func WriteFile(tb testing.TB, dir, name, content string) string {
 	return p
 }
 
-// Queryer is a *sql.DB, or a *sql.Conn (whose temp tables are its own).
-type Queryer interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
+// Queryer is a *sql.DB, a *sql.Conn (whose temp tables are its own) or a
+// *sql.Tx.
+type Queryer = store.Querier
 
 // Query returns every row of q as text cells joined by '|', one string a row.
 func Query(tb testing.TB, db Queryer, q string, args ...any) []string {
 	tb.Helper()
-	rows, err := db.QueryContext(context.Background(), q, args...)
+	_, rows, err := store.QueryRows(context.Background(), db, q, args...)
 	if err != nil {
 		tb.Fatalf("%s: %v", q, err)
 	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
 	var out []string
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			tb.Fatal(err)
-		}
-		cells := make([]string, len(cols))
+	for _, vals := range rows {
+		cells := make([]string, len(vals))
 		for i, v := range vals {
 			switch x := v.(type) {
 			case nil:
@@ -129,9 +118,6 @@ func Query(tb testing.TB, db Queryer, q string, args ...any) []string {
 			}
 		}
 		out = append(out, strings.Join(cells, "|"))
-	}
-	if err := rows.Err(); err != nil {
-		tb.Fatal(err)
 	}
 	return out
 }

@@ -644,7 +644,7 @@ func TestIngestListingsInBatches(t *testing.T) {
 	st := storetest.MustOpen(t)
 	var b strings.Builder
 	b.WriteString(claimsHeader)
-	const claims, each = 640, 6000     // 38 MB, rows of 60 KB: two batches of checks, four of listings
+	const claims, each = 640, 6000     // 38 MB, rows of 60 KB: two batches of checks, eight of listings
 	for i := claims - 1; i >= 0; i-- { // in reverse: the file's order is not claim_id order
 		serials := make([]string, each)
 		for j := range serials {
@@ -666,12 +666,12 @@ func TestIngestListingsInBatches(t *testing.T) {
 	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT count(*), count(DISTINCT claim_id), count(*) FILTER (WHERE line <= prev), max(line) FROM (
 		SELECT claim_id, line, lag(line) OVER (ORDER BY rowid) AS prev FROM claims)`), fmt.Sprintf("%d|%d|0|704", claims, claims))
 	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT line FROM claims WHERE claim_id = 'PVD000'`), "704")
-	// 3.84M listings, in four batches of lines of about a million: three
-	// times the listings go back to a smaller claim_id, where the next batch
-	// begins.
+	// 3.84M listings, in eight batches of lines of about half a million:
+	// seven times the listings go back to a smaller claim_id, where the next
+	// batch begins.
 	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT count(*), count(*) FILTER (WHERE k < prev) FROM (
 		SELECT (claim_id, component, position) AS k, lag((claim_id, component, position)) OVER (ORDER BY rowid) AS prev FROM claim_serials)`),
-		fmt.Sprintf("%d|3", claims*(each+1)))
+		fmt.Sprintf("%d|7", claims*(each+1)))
 	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT serial_norm FROM claim_serials WHERE claim_id = 'PVD417' AND component = 'panel' AND position = 6000`),
 		"S41705999")
 	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT position, serial_norm FROM claim_serials WHERE claim_id = 'PVD420' AND component = 'panel' AND position <= 2 ORDER BY 1`),

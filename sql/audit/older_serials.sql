@@ -5,7 +5,7 @@
 -- version, up to lookupBatch a statement, and inserts the rows into
 -- audit_serials. DuckDB binds the parameters before it plans, so both filters
 -- reach the scan of claim_serials, which is stored in file order and, within
--- a file's batch of a million listings (nearly every file is one), by
+-- a file's batch of half a million listings (nearly every file is one), by
 -- claim_id (sql/load/claims.sql): each SELECT reads the one or two row groups
 -- of a batch whose ranges hold its claim, not the listings of every claim.
 SELECT claim_id, component, serial_norm

@@ -209,18 +209,19 @@ FROM checked CROSS JOIN stage_file f
 WHERE line NOT IN (SELECT line FROM bad);
 
 -- name: ListingBatches
--- The loaded claims in line order, cut into batches of about a million
+-- The loaded claims in line order, cut into batches of about half a million
 -- listings, for LoadClaimSerials to make one batch at a time: DuckDB 1.1
 -- makes the lists of a whole chunk of claims (2,048) at once, and a file of
 -- 200 claims that each list 68,000 serials (every row just under the 1 MiB a
 -- row could have then) peaked at 2.8 GB; rows are now at most 64 KiB
 -- (pipeline/ingest maxRowBytes), and a file of many claims needs batches too.
 -- A batch is a range of lines, summed by blocks of 16 lines as in
--- CheckClaimsBatches.
+-- CheckClaimsBatches. Half a million, not a million: 16,000 claims of 60 KB
+-- (64M listings) peaked at 1.15-1.26 GB, against 1.35-1.37 GB, in as long.
 CREATE OR REPLACE TEMP TABLE listing_batch AS
 SELECT batch, min(first_line) AS first_line, max(last_line) AS last_line
 FROM (
-    SELECT first_line, last_line, (sum(n) OVER (ORDER BY block ROWS UNBOUNDED PRECEDING) - n) // 1000000 AS batch
+    SELECT first_line, last_line, (sum(n) OVER (ORDER BY block ROWS UNBOUNDED PRECEDING) - n) // 500000 AS batch
     FROM (
         SELECT line // 16 AS block, min(line) AS first_line, max(line) AS last_line, sum(listings) AS n
         FROM checked WHERE line NOT IN (SELECT line FROM bad) GROUP BY block))
@@ -237,7 +238,7 @@ GROUP BY batch;
 -- A batch's listings go in by claim_id, component and position, so a lookup
 -- of one claim's listings (sql/audit/older_serials.sql) reads the one or two
 -- row groups whose claim_id ranges hold it (of each batch: a file of more
--- than a million listings that is not in claim_id order is sorted a batch
+-- than half a million listings that is not in claim_id order is sorted a batch
 -- at a time). The claims are sorted, each claim's
 -- listings made in that order, not the listings sorted: DuckDB 1.1's sort of
 -- a 56 MB file's 2.9M listings, with their text, peaked at 1.55 GB, beyond

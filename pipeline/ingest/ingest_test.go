@@ -602,36 +602,6 @@ func TestIngestListingsStoredByClaim(t *testing.T) {
 		"PVD3|inverter|1|IC", "PVD3|panel|1|C2", "PVD3|panel|2|C1")
 }
 
-// A statement with a "-- batches: " line runs once a row of its query, that
-// row's columns set as DuckDB variables of their names, and its rows are
-// summed.
-func TestRunBatches(t *testing.T) {
-	ctx := context.Background()
-	st := storetest.MustOpen(t)
-	conn := storetest.Conn(t, st.DB)
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE got (batch BIGINT, first_line BIGINT, tag VARCHAR)`); err != nil {
-		t.Fatal(err)
-	}
-	n, err := runBatches(ctx, tx, "-- name: Thrice\n-- batches: SELECT range AS batch, 10 * range AS first_line, 'b' || range AS tag FROM range(3)\n"+
-		"INSERT INTO got SELECT getvariable('batch'), getvariable('first_line'), getvariable('tag') FROM range(2)")
-	if err != nil || n != 6 {
-		t.Fatalf("%d rows, %v; want 6", n, err)
-	}
-	storetest.AssertRows(t, storetest.Query(t, tx, `SELECT batch, first_line, tag, count(*) FROM got GROUP BY ALL ORDER BY 1`),
-		"0|0|b0|2", "1|10|b1|2", "2|20|b2|2")
-	if n, err := runBatches(ctx, tx, "-- name: None\n-- batches: SELECT 1 AS batch WHERE false\nINSERT INTO got VALUES (9, 9, 'x')"); err != nil || n != 0 {
-		t.Fatalf("no batch: %d rows, %v", n, err)
-	}
-	if n, err := runBatches(ctx, tx, "-- name: Once\nINSERT INTO got VALUES (9, 9, 'x')"); err != nil || n != 1 {
-		t.Fatalf("not batched: %d rows, %v", n, err)
-	}
-}
-
 // A claims file of more than 32 MB of serial cells is checked a batch at a
 // time (CheckClaimsBatches), and one of more than a million listings makes
 // them a batch at a time (ListingBatches), each batch a range of lines:

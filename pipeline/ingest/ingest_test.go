@@ -603,7 +603,7 @@ func TestIngestListingsStoredByClaim(t *testing.T) {
 }
 
 // A claims file of more than 32 MB of serial cells is checked a batch at a
-// time (CheckClaimsBatches), and one of more than a million listings makes
+// time (CheckClaimsBatches), and one of more than half a million listings makes
 // them a batch at a time (ListingBatches), each batch a range of lines:
 // every claim and listing, the claims in line order, each batch's listings
 // in claim_id order.

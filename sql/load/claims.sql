@@ -113,12 +113,16 @@ CREATE OR REPLACE TEMP TABLE checked AS SELECT * FROM check_rows LIMIT 0;
 
 -- name: CheckClaims
 -- batches: SELECT first_line, last_line FROM check_batch ORDER BY batch
--- checked is filled a batch of lines at a time, in line order: stage is in
--- line order, and DuckDB keeps it on the one thread claims files load on
--- (pipeline/ingest laneShare). So LoadClaims stores the claims in line order
--- without a sort, and a batch of lines reads only its row groups of checked
--- (LoadClaimSerials). Not sorted here: a sort of each batch took the 590 MB
--- file of 5M claims to 1.75 GB, 1.13 GB without.
+-- checked is filled a batch of lines at a time, in stage's order, which
+-- DuckDB keeps on the one thread claims files load on (pipeline/ingest
+-- laneShare). That is line order, unless cells of the file were normalised
+-- (pipeline/ingest normaliseStage: stage is then a table made through joins,
+-- and a row with a fixed cell may move). So LoadClaims stores the claims in
+-- line order, nearly always, without a sort, and a batch of lines reads only
+-- its row groups of checked (LoadClaimSerials). No step needs the order: every
+-- batch is chosen by its lines' values, and every output is sorted. Not
+-- sorted here: a sort of each batch took the 590 MB file of 5M claims to
+-- 1.75 GB, 1.13 GB without.
 INSERT INTO checked SELECT * FROM check_rows;
 
 -- name: CheckClaimsBad
@@ -191,8 +195,8 @@ SELECT line, problems FROM (
 WHERE len(problems) > 0;
 
 -- name: LoadClaims
--- In line order, checked's (CheckClaims). A sort of every row here, 5M
--- claims of a 590 MB file, took 1.9 GB.
+-- In checked's order: line order, nearly always (CheckClaims). A sort of
+-- every row here, 5M claims of a 590 MB file, took 1.9 GB.
 INSERT INTO claims
 SELECT f.file_id, line, claim_id, submitted_on, installed_on, postcode,
     rated_output_kw, panel_count,

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // cliCase is one command line run in-process. Its exit status, stdout and
@@ -241,6 +242,12 @@ func TestProgressLine(t *testing.T) {
 	o.total = 3
 	l.Info("ingest: file loaded", "file", "b.csv", "rows", int64(1))
 	if want := "\r\033[Kingest: 2 of 3 files, 1,201 rows loaded · done b.csv"; b.String() != want {
+		t.Fatalf("got %q\nwant %q", b.String(), want)
+	}
+	b.Reset()
+	o.last = time.Time{} // a line at most every 100 ms
+	l.Info("ingest: batch", "file", "claims_big.csv", "sql", "CheckClaims", "batch", 2, "of", 6, "seconds", 1.5)
+	if want := "\r\033[Kingest: 2 of 3 files, 1,201 rows loaded · claims_big.csv: CheckClaims, batch 2 of 6"; b.String() != want {
 		t.Fatalf("got %q\nwant %q", b.String(), want)
 	}
 	b.Reset()

@@ -155,6 +155,8 @@ func (o *output) note(r slog.Record) {
 		what = "done " + attrs["file"].String()
 	case "ingest: reading":
 		what = fmt.Sprintf("reading %s (%s rows)", attrs["file"], thousands(attrs["rows"].Int64()))
+	case "ingest: batch":
+		what = fmt.Sprintf("%s: %s, batch %d of %d", attrs["file"], attrs["sql"], attrs["batch"].Int64(), attrs["of"].Int64())
 	case "audit: step":
 		o.steps++
 		what = "step " + attrs["sql"].String() + " done"

@@ -56,7 +56,12 @@ func (in *Ingester) load(ctx context.Context, conn *sql.Conn, path string, fileI
 				continue
 			}
 		}
-		n, err := runBatches(ctx, tx, stmt)
+		// a statement that runs in batches says how far it is (a claims file
+		// of millions of claims is checked for a minute and more)
+		n, err := runBatches(ctx, tx, stmt, func(done, total int) {
+			in.log().Info("ingest: batch", "file", name, "sql", strings.TrimPrefix(firstLine(stmt), "-- name: "),
+				"batch", done, "of", total, "seconds", time.Since(t0).Seconds())
+		})
 		if err != nil {
 			return fmt.Errorf("sql/load/%s.sql: %s: %w", kind, firstLine(stmt), err)
 		}
@@ -162,7 +167,9 @@ func loadStatements(kind Kind) []string {
 // row per batch, and each of its columns is set as the DuckDB variable of
 // its name before the batch runs (a filter on getvariable('first_line') is
 // a constant to DuckDB, so it skips the row groups outside it).
-func runBatches(ctx context.Context, tx *sql.Tx, stmt string) (int64, error) {
+// progress is called after each batch of a statement that runs in more than
+// one.
+func runBatches(ctx context.Context, tx *sql.Tx, stmt string, progress func(done, total int)) (int64, error) {
 	q, batched := commentOf(stmt, "batches")
 	if !batched {
 		return execRows(ctx, tx, stmt)
@@ -172,7 +179,7 @@ func runBatches(ctx context.Context, tx *sql.Tx, stmt string) (int64, error) {
 		return 0, fmt.Errorf("batches: %w", err)
 	}
 	var rows int64
-	for _, vals := range batches {
+	for b, vals := range batches {
 		for i, name := range names {
 			if _, err := tx.ExecContext(ctx, `SET VARIABLE `+name+` = ?`, vals[i]); err != nil {
 				return 0, fmt.Errorf("batches: %s: %w", name, err)
@@ -183,6 +190,9 @@ func runBatches(ctx context.Context, tx *sql.Tx, stmt string) (int64, error) {
 			return 0, err
 		}
 		rows += k
+		if len(batches) > 1 {
+			progress(b+1, len(batches))
+		}
 	}
 	return rows, nil
 }

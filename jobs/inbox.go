@@ -45,8 +45,8 @@ func (run *runEnv) ingestInbox(ctx context.Context) error {
 	}
 	date := run.start.Format(time.DateOnly)
 	settle := cfg.Settle()
-	in := &ingest.Ingester{Store: run.store, Log: run.log, Now: run.r.Now, ProgressEvery: cfg.Ingest.ProgressEveryRows, Threads: cfg.Ingest.DuckDBThreads,
-		MemoryLimit: cfg.Ingest.MemoryLimit}
+	in := ingest.New(run.store, run.log, cfg.Ingest)
+	in.Now = run.r.Now
 	for _, e := range entries {
 		name := e.Name()
 		path := filepath.Join(inbox, name)

@@ -75,8 +75,7 @@ a path that does not exist is a failure (exit 1).`,
 		if err != nil {
 			return err
 		}
-		in := &ingest.Ingester{Store: st, Log: a.log(), ProgressEvery: cfg.Ingest.ProgressEveryRows, Threads: cfg.Ingest.DuckDBThreads,
-			MemoryLimit: cfg.Ingest.MemoryLimit}
+		in := ingest.New(st, a.log(), cfg.Ingest)
 		results, err := in.Ingest(ctx, paths)
 		a.out.clear()
 		a.printIngest(results)

@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"stcrecon/configs"
 	"stcrecon/pipeline/store"
 )
 
@@ -106,6 +107,13 @@ type Ingester struct {
 	// file is staged; an error rejects the file as a failed staging would:
 	// tests use it to fail a statement inside a batch.
 	beforeStage func(ctx context.Context, conn *sql.Conn, name string) error
+}
+
+// New is the Ingester of a store with the ingest settings of the
+// configuration (ingest: in configs/stcrecon.yaml).
+func New(st *store.Store, log *slog.Logger, cfg configs.Ingest) *Ingester {
+	return &Ingester{Store: st, Log: log, ProgressEvery: cfg.ProgressEveryRows, Threads: cfg.DuckDBThreads,
+		MemoryLimit: cfg.MemoryLimit}
 }
 
 // Ingest loads the files named, and every recognised file in the folders

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"stcrecon/configs"
 	"stcrecon/pipeline/storetest"
 
 	"github.com/xuri/excelize/v2"
@@ -651,4 +652,13 @@ func TestIngestListingsInBatches(t *testing.T) {
 		"S41705999")
 	storetest.AssertRows(t, storetest.Query(t, st.DB, `SELECT position, serial_norm FROM claim_serials WHERE claim_id = 'PVD420' AND component = 'panel' AND position <= 2 ORDER BY 1`),
 		"1|S42000000", "2|S42000001")
+}
+
+// New takes the ingest settings of the configuration, as the ingest command
+// and the inbox job use them.
+func TestNewTakesTheConfig(t *testing.T) {
+	in := New(nil, nil, configs.Ingest{ProgressEveryRows: 7, DuckDBThreads: 2, MemoryLimit: "512MB"})
+	if in.ProgressEvery != 7 || in.Threads != 2 || in.MemoryLimit != "512MB" {
+		t.Fatalf("%+v", in)
+	}
 }

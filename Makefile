@@ -9,7 +9,7 @@ RUNS    ?= 1
 # the version --version prints: git describe when this is a git clone
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null)
 
-.PHONY: help build test demo bench lint clean
+.PHONY: help build test race demo bench lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
@@ -19,6 +19,9 @@ build: ## build bin/stcrecon
 
 test: ## run every test against real DuckDB
 	$(GO) test -count=1 ./...
+
+race: ## the tests of the packages that run goroutines, under the race detector
+	$(GO) test -race -count=1 ./pipeline/ingest ./reports ./jobs ./cmd/stcrecon
 
 demo: build ## sample data, ingest, audit (var/demo/out), compliance report and notices (var/demo/compliance, notices)
 	@rm -rf $(DEMO) && mkdir -p $(DEMO); \

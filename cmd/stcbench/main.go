@@ -88,6 +88,7 @@ func run(ctx context.Context) error {
 	prepare := flag.Bool("prepare", false, "only generate (or find) the cached scenario, then stop")
 	config := flag.String("config", "", "pass --config FILE to stcrecon (for example a larger duckdb.memory_limit at SF=50)")
 	nightlyOnly := flag.Bool("nightly-only", false, "measure only the nightly audit, on a copy of the store a previous bench kept after ingesting the night (night.duckdb in the scenario's folder)")
+	large := flag.Bool("large-files", false, "ingest each of the large files made to test data contract §1 (no input file past 1.5 GB peak RSS) alone, and report its peak RSS: made once into DIR/large (about 3.7 GB); fails if one goes past the bound")
 	runs := flag.Int("runs", 1, "run every phase this many times, each run from a fresh store (with -nightly-only: the nightly, each on a fresh copy), and report each phase's median (a shared host's speed drifts by a third from one minute to the next)")
 	flag.Parse()
 	if *sf < 1 {
@@ -106,6 +107,15 @@ func run(ctx context.Context) error {
 	self, err := os.Executable()
 	if err != nil {
 		return err
+	}
+	// -v: each command logs its steps' seconds into its log file (run/log/*.log).
+	common := []string{"-v", "--log-level", *logLevel}
+	if *config != "" {
+		common = append(common, "--config", *config)
+	}
+	stcrecon := func(args ...string) []string { return append(append([]string{*bin}, args...), common...) }
+	if *large {
+		return benchLargeFiles(ctx, *root, stcrecon, logf)
 	}
 	t0 := time.Now()
 	sc, err := prepareScenario(ctx, *root, *sf, logf)
@@ -131,12 +141,6 @@ func run(ctx context.Context) error {
 	db := filepath.Join(work, "stcrecon.duckdb")
 	logs := filepath.Join(work, "log")
 	m := &meter{logs: logs, logf: logf}
-	// -v: each command logs its steps' seconds into its log file (run/log/*.log).
-	common := []string{"-v", "--log-level", *logLevel}
-	if *config != "" {
-		common = append(common, "--config", *config)
-	}
-	stcrecon := func(args ...string) []string { return append(append([]string{*bin}, args...), common...) }
 	if *nightlyOnly {
 		return benchNightlyOnly(ctx, sc, m, db, work, *config, *runs, stcrecon)
 	}

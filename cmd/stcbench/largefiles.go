@@ -30,27 +30,13 @@ const ledgerHeaderLine = "supplier_name,licensee,model_number,serial_number,uplo
 
 var largeFiles = []largeFile{
 	{"claims_5m_claims.csv", "5M claims, a list of two panels each (590 MB)", 5_000_000, func(w *bufio.Writer, i int) {
-		fmt.Fprintf(w, "PVM%08d,2025-03-20,2025-03-01,2000,6.6,2,Jinko,JKM400,Fronius,,Primo,6,54,,JK%010d;JK%010dB,FR%09d\n", i, i, i, i)
+		writeClaim(w, fmt.Sprintf("PVM%08d", i), 2, ";", func(j int) string { return fmt.Sprintf("JK%010d%s", i, []string{"", "B"}[j]) })
 	}},
 	{"claims_2m_comma_lists.csv", "2M claims of 20 panels, each list separated by ', ' (746 MB)", 2_000_000, func(w *bufio.Writer, i int) {
-		fmt.Fprintf(w, "PVC%08d,2025-03-20,2025-03-01,2000,6.6,20,Jinko,JKM400,Fronius,,Primo,6,54,,\"", i)
-		for j := range 20 {
-			if j > 0 {
-				w.WriteString(", ")
-			}
-			fmt.Fprintf(w, "JK%08d%02d", i, j)
-		}
-		fmt.Fprintf(w, "\",FR%09d\n", i)
+		writeClaim(w, fmt.Sprintf("PVC%08d", i), 20, ", ", func(j int) string { return fmt.Sprintf("JK%08d%02d", i, j) })
 	}},
 	{"claims_16k_long_rows.csv", "16,000 claims of 4,000 panels, rows of 60 KB (961 MB, 64M listings)", 16_000, func(w *bufio.Writer, i int) {
-		fmt.Fprintf(w, "PVL%08d,2025-03-20,2025-03-01,2000,6.6,4000,Jinko,JKM400,Fronius,,Primo,6,54,,", i)
-		for j := range 4000 {
-			if j > 0 {
-				w.WriteByte(';')
-			}
-			fmt.Fprintf(w, "JK%08d%04d", i, j)
-		}
-		fmt.Fprintf(w, ",FR%09d\n", i)
+		writeClaim(w, fmt.Sprintf("PVL%08d", i), 4000, ";", func(j int) string { return fmt.Sprintf("JK%08d%04d", i, j) })
 	}},
 	{"panel_ledger_2m5_tabs.csv", "2.5M ledger rows, each with a tab: every row a reject (232 MB)", 2_500_000, func(w *bufio.Writer, i int) {
 		fmt.Fprintf(w, "Krannich Solar Australia Pty Ltd\t,Canadian Solar,CS6R-410MS,CS%012d,2024-01-01T08:01:26,valid,\n", i)
@@ -58,6 +44,27 @@ var largeFiles = []largeFile{
 	{"panel_ledger_12m_fullwidth.csv", "12.5M ledger rows, each serial with a full-width letter: every row normalised (1.2 GB)", 12_500_000, func(w *bufio.Writer, i int) {
 		fmt.Fprintf(w, "One Stop Warehouse Pty Ltd,LONGi,LR5-54HTH-430M,ＳLR%012d,2024-01-01T08:00:28,valid,\n", i)
 	}},
+}
+
+// writeClaim writes one claims row: the claim id, n panels whose serials
+// panel(j) gives joined by sep (the cell quoted when sep holds a comma), and
+// one inverter; every other cell valid.
+func writeClaim(w *bufio.Writer, id string, n int, sep string, panel func(j int) string) {
+	fmt.Fprintf(w, "%s,2025-03-20,2025-03-01,2000,6.6,%d,Jinko,JKM400,Fronius,,Primo,6,54,,", id, n)
+	quote := strings.Contains(sep, ",")
+	if quote {
+		w.WriteByte('"')
+	}
+	for j := range n {
+		if j > 0 {
+			w.WriteString(sep)
+		}
+		w.WriteString(panel(j))
+	}
+	if quote {
+		w.WriteByte('"')
+	}
+	fmt.Fprintf(w, ",FR%s\n", id[3:])
 }
 
 // header is the file's header line, by its kind.

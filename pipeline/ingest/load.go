@@ -59,13 +59,13 @@ func (in *Ingester) load(ctx context.Context, conn *sql.Conn, path string, fileI
 		// a statement that runs in batches says how far it is (a claims file
 		// of millions of claims is checked for a minute and more)
 		n, err := runBatches(ctx, tx, stmt, func(done, total int) {
-			in.log().Info("ingest: batch", "file", name, "sql", strings.TrimPrefix(firstLine(stmt), "-- name: "),
+			in.log().Info("ingest: batch", "file", name, "sql", queries.StatementName(stmt),
 				"batch", done, "of", total, "seconds", time.Since(t0).Seconds())
 		})
 		if err != nil {
 			return fmt.Errorf("sql/load/%s.sql: %s: %w", kind, firstLine(stmt), err)
 		}
-		if firstLine(stmt) == "-- name: LoadClaimSerials" {
+		if queries.StatementName(stmt) == "LoadClaimSerials" {
 			b.listings += n
 		}
 		in.log().Debug("ingest: statement", "file", name, "sql", firstLine(stmt), "seconds", time.Since(t0).Seconds())

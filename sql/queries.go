@@ -103,15 +103,16 @@ func List(dir string) ([]string, error) {
 // Check returns the SQL of one check by rule id.
 func Check(rule string) (string, error) { return Get(path.Join("checks", rule+".sql")) }
 
-// Statements splits a file into its statements at semicolons that end a line.
-// Comment-only pieces are dropped. Statement files never put ';' at a line end
-// inside a string.
+// Statements splits a file into its statements at semicolons that end a line
+// of SQL; a comment line ending in ';' ends nothing, so a statement keeps its
+// "-- name:" header whatever its comment says. Comment-only pieces are
+// dropped. Statement files never put ';' at a line end inside a string.
 func Statements(text string) []string {
 	var out []string
 	var cur strings.Builder
 	for _, line := range strings.SplitAfter(text, "\n") {
 		cur.WriteString(line)
-		if strings.HasSuffix(strings.TrimSpace(line), ";") {
+		if l := strings.TrimSpace(line); strings.HasSuffix(l, ";") && !strings.HasPrefix(l, "--") {
 			if s := strings.TrimSpace(cur.String()); !commentOnly(s) {
 				out = append(out, s)
 			}

@@ -50,9 +50,11 @@ func TestMigrationsAreNumberedInOrder(t *testing.T) {
 }
 
 func TestStatements(t *testing.T) {
-	text := "-- name: A\nSELECT 1;\n\n-- only a comment\n-- name: B\nSELECT ';'\n  FROM x;\nSELECT 3"
+	text := "-- name: A\nSELECT 1;\n\n-- only a comment\n-- name: B\nSELECT ';'\n  FROM x;\n" +
+		"-- name: C\n-- a comment line ending in a semicolon;\n  -- indented;\nSELECT 3;\n-- trailing;\nSELECT 4"
 	got := Statements(text)
-	want := []string{"-- name: A\nSELECT 1;", "-- only a comment\n-- name: B\nSELECT ';'\n  FROM x;", "SELECT 3"}
+	want := []string{"-- name: A\nSELECT 1;", "-- only a comment\n-- name: B\nSELECT ';'\n  FROM x;",
+		"-- name: C\n-- a comment line ending in a semicolon;\n  -- indented;\nSELECT 3;", "-- trailing;\nSELECT 4"}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %q\nwant %q", got, want)
 	}
@@ -74,10 +76,12 @@ func TestSeverity(t *testing.T) {
 	}
 }
 
-// Every statement of a load file starts with its "-- name: " line. A ';' at
-// the end of a comment line splits a statement in two, and the piece after
-// it would run as a statement of its own, unnamed (a view's header comment
-// once did this, and a batched INSERT ran once instead of once a batch).
+// Every statement of a load file starts with its "-- name: " line, which its
+// "-- when:" and "-- batches:" lines follow. (A ';' at the end of a comment
+// line used to split a statement in two, and the piece after it ran as a
+// statement of its own, unnamed: a view's header comment once did this, and
+// a batched INSERT ran once instead of once a batch. Statements no longer
+// splits there.)
 func TestLoadStatementsAreNamed(t *testing.T) {
 	names, err := List("load")
 	if err != nil {

@@ -46,6 +46,7 @@ func (in *Ingester) load(ctx context.Context, conn *sql.Conn, path string, fileI
 	}
 	for _, stmt := range loadStatements(kind) {
 		t0 := time.Now()
+		stmtName := queries.StatementName(stmt)
 		if when, ok := whenOf(stmt); ok {
 			var run sql.NullBool
 			if err := tx.QueryRowContext(ctx, when).Scan(&run); err != nil {
@@ -59,13 +60,13 @@ func (in *Ingester) load(ctx context.Context, conn *sql.Conn, path string, fileI
 		// a statement that runs in batches says how far it is (a claims file
 		// of millions of claims is checked for a minute and more)
 		n, err := runBatches(ctx, tx, stmt, func(done, total int) {
-			in.log().Info("ingest: batch", "file", name, "sql", queries.StatementName(stmt),
+			in.log().Info("ingest: batch", "file", name, "sql", stmtName,
 				"batch", done, "of", total, "seconds", time.Since(t0).Seconds())
 		})
 		if err != nil {
 			return fmt.Errorf("sql/load/%s.sql: %s: %w", kind, firstLine(stmt), err)
 		}
-		if queries.StatementName(stmt) == "LoadClaimSerials" {
+		if stmtName == "LoadClaimSerials" {
 			b.listings += n
 		}
 		in.log().Debug("ingest: statement", "file", name, "sql", firstLine(stmt), "seconds", time.Since(t0).Seconds())
